@@ -1,0 +1,41 @@
+// Package storetest is the one conformance suite every event store passes.
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/caseledger/caseledger/domain"
+	"github.com/caseledger/caseledger/store"
+)
+
+// Store is the event store port as the application consumes it.
+type Store interface {
+	// Append writes evs to stream atomically if the stream satisfies
+	// expected, sealing each event (revision, recorded_at, hash chain).
+	Append(ctx context.Context, stream string, expected store.Expected, evs ...domain.Envelope) (store.Appended, error)
+	// ReadStream returns up to limit events of stream from revision from
+	// (inclusive), oldest first; none for a stream that does not exist.
+	ReadStream(ctx context.Context, stream string, from uint64, limit int) ([]domain.Envelope, error)
+	// ReadAll returns up to limit events of every stream with a position
+	// after the given one, in global order.
+	ReadAll(ctx context.Context, after uint64, limit int) ([]domain.Envelope, error)
+	// Subscribe delivers every event after the given position in global order,
+	// catching up first and then following live appends, until ctx ends.
+	Subscribe(ctx context.Context, after uint64) (<-chan domain.Envelope, <-chan error)
+	Close() error
+}
+
+// Factory opens stores for the suite.
+type Factory struct {
+	// New opens a fresh, empty store; it registers its own cleanup.
+	New func(t *testing.T) Store
+	// Reopen, when set, closes s and opens the same data again, to check
+	// that acknowledged appends survive a restart.
+	Reopen func(t *testing.T, s Store) Store
+}
+
+// Run runs the conformance suite against the stores f opens.
+func Run(t *testing.T, f Factory) {
+	t.Helper()
+}
