@@ -99,3 +99,11 @@ func DecodeStrict(typ string, data []byte) (Event, error) {
 func DecodeEnvelope(e Envelope) (Event, error) {
 	return Decode(e.Type, e.SchemaVersion, e.Data)
 }
+
+func marshalEvent(e Event) (json.RawMessage, error) {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", e.Type(), err)
+	}
+	return b, nil
+}
