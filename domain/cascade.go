@@ -29,10 +29,20 @@ func cascade(c *Case, root Recorded) []Event {
 		if t := c.PendingCaseTransfer(); t != nil {
 			out = append(out, TransferCancelled{TransferID: t.TransferID, Reason: "case closed"})
 		}
+		rejected := map[string]bool{} // a transfer shared by two sentences is rejected once
 		for _, id := range sortedKeys(c.Sentences) {
-			if c.Sentences[id].Active {
-				out = append(out, SentenceTerminated{SentenceID: id, Reason: "case closed"})
-				out = append(out, endSentence(c, id, root.EventID, root.OccurredAt)...)
+			if !c.Sentences[id].Active {
+				continue
+			}
+			out = append(out, SentenceTerminated{SentenceID: id, Reason: "case closed"})
+			for _, e := range endSentence(c, id, root.EventID, root.OccurredAt) {
+				if r, ok := e.(TransferRejected); ok {
+					if rejected[r.TransferID] {
+						continue
+					}
+					rejected[r.TransferID] = true
+				}
+				out = append(out, e)
 			}
 		}
 	}

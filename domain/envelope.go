@@ -90,6 +90,11 @@ func ComputeHash(e Envelope) (string, error) {
 		PrevHash: e.PrevHash, Data: e.Data,
 	}
 	h.Actor.Roles = roles
+	if e.Imported != nil {
+		im := *e.Imported // its time too is hashed in UTC
+		im.RecordedAt = im.RecordedAt.UTC()
+		h.Imported = &im
+	}
 	if len(h.Data) == 0 {
 		h.Data = json.RawMessage("{}")
 	}
@@ -114,6 +119,11 @@ func Seal(e *Envelope, stream string, revision uint64, prev string, recordedAt t
 	e.PrevHash = prev
 	e.RecordedAt = recordedAt.UTC()
 	e.OccurredAt = e.OccurredAt.UTC()
+	if e.Imported != nil {
+		im := *e.Imported // a copy: the caller's Imported is left alone
+		im.RecordedAt = im.RecordedAt.UTC()
+		e.Imported = &im
+	}
 	h, err := ComputeHash(*e)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"reflect"
 	"sort"
 )
@@ -89,7 +90,8 @@ func DecodeStrict(typ string, data []byte) (Event, error) {
 	if err := dec.Decode(ptr.Interface()); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", typ, err)
 	}
-	if dec.More() {
+	// More would miss a stray '}' or ']': only the end of input may follow.
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("decode %s: trailing data", typ)
 	}
 	return ptr.Elem().Interface().(Event), nil

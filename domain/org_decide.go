@@ -47,7 +47,9 @@ type RetractOrgEntry struct {
 	Reason  string
 }
 
-func (c RetractOrgEntry) orgEvent() Event { return EntryRetracted{EventID: c.EventID, Reason: c.Reason} }
+func (c RetractOrgEntry) orgEvent() Event {
+	return EntryRetracted{EventID: c.EventID, Reason: c.Reason}
+}
 
 // DecideOrg returns the events that carrying out cmd on the org stream would
 // record, or the rule that refuses it. allocations are the ownership slices of
@@ -76,7 +78,10 @@ func DecideOrg(history []Recorded, m Meta, cmd OrgCommand, allocations []Allocat
 			return nil, ErrAlreadyRetracted
 		}
 		removed[e.EventID] = true
-		return []Recorded{r}, settleOrg(history, nil, removed)
+		if err := settleOrg(history, nil, removed); err != nil {
+			return nil, err
+		}
+		return []Recorded{r}, nil
 	}
 	if err := checkAllocations(BuildOrg(history), r, allocations); err != nil {
 		return nil, err

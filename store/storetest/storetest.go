@@ -1,4 +1,3 @@
-// Package storetest is the one conformance suite every event store passes.
 package storetest
 
 import (
@@ -35,7 +34,21 @@ type Factory struct {
 	Reopen func(t *testing.T, s Store) Store
 }
 
-// Run runs the conformance suite against the stores f opens.
+// Run runs the conformance suite against the stores f opens. Each subtest
+// opens its own store, so a failure in one does not leak into the next.
 func Run(t *testing.T, f Factory) {
 	t.Helper()
+	t.Run("ExpectedRevision", func(t *testing.T) { testExpectedRevision(t, f) })
+	t.Run("Sealing", func(t *testing.T) { testSealing(t, f) })
+	t.Run("Invalid", func(t *testing.T) { testInvalid(t, f) })
+	t.Run("Idempotency", func(t *testing.T) { testIdempotency(t, f) })
+	t.Run("Atomicity", func(t *testing.T) { testAtomicity(t, f) })
+	t.Run("RecordedAt", func(t *testing.T) { testRecordedAt(t, f) })
+	t.Run("RoundTrip", func(t *testing.T) { testRoundTrip(t, f) })
+	t.Run("GlobalOrder", func(t *testing.T) { testGlobalOrder(t, f) })
+	t.Run("ReadStream", func(t *testing.T) { testReadStream(t, f) })
+	t.Run("Subscribe", func(t *testing.T) { testSubscribe(t, f) })
+	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, f) })
+	t.Run("Closed", func(t *testing.T) { testClosed(t, f) })
+	t.Run("Durability", func(t *testing.T) { testDurability(t, f) })
 }

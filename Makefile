@@ -1,0 +1,38 @@
+# caseledger — the two commands a newcomer needs are `make run` and `make test`.
+GO      ?= go
+BIN     := bin/caseledger
+DATA    ?= data
+ADDR    ?= 127.0.0.1:8080
+
+.PHONY: run build test ci lint deps bench clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/caseledger
+
+## run: build and serve on the embedded store in $(DATA)
+run: build
+	$(BIN) serve --data $(DATA) --addr $(ADDR)
+
+## test: every test, with the race detector
+test:
+	$(GO) test -race -count=1 ./...
+
+## lint: gofmt and go vet
+lint:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## deps: domain and projections must not reach HTTP, the router or a store client
+deps:
+	@bash .ci/deps.sh
+
+## bench: the Go benchmarks of the embedded store (durable appends, fsync)
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./store/sqlite/
+
+## ci: everything CI checks
+ci: lint deps test
+	$(GO) test -run '^$$' -bench . -benchtime 100x ./store/sqlite/
+
+clean:
+	rm -rf bin

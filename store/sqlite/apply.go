@@ -1,0 +1,112 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/caseledger/caseledger/domain"
+	"github.com/caseledger/caseledger/store"
+)
+
+// apply carries out one request inside the batch's transaction under its
+// own savepoint. On success it records the stream's new tip in pending; on
+// a failure of the request's own it rolls back to the savepoint and leaves
+// pending as it was. An ErrUnavailable error means the transaction itself
+// is in doubt and the batch must be abandoned.
+func (w *writer) apply(r *request, pending map[string]tip) (store.Appended, error) {
+	if err := w.exec("SAVEPOINT append"); err != nil {
+		return store.Appended{}, unavailable("savepoint", err)
+	}
+	res, err := w.applyIn(r, pending)
+	if errors.Is(err, store.ErrUnavailable) {
+		return store.Appended{}, err
+	}
+	if err != nil {
+		if rerr := w.exec("ROLLBACK TO append"); rerr != nil {
+			return store.Appended{}, unavailable("rollback to savepoint", rerr)
+		}
+	}
+	if rerr := w.exec("RELEASE append"); rerr != nil {
+		return store.Appended{}, unavailable("release savepoint", rerr)
+	}
+	return res, err
+}
+
+// applyIn checks idempotency, then the expected revision, then seals and
+// inserts the request's events.
+func (w *writer) applyIn(r *request, pending map[string]tip) (store.Appended, error) {
+	stored, err := w.storedEvents(r.events)
+	if err != nil {
+		return store.Appended{}, err
+	}
+	if len(stored) > 0 {
+		return duplicate(r, stored)
+	}
+	t, err := w.tipOf(r.stream, pending)
+	if err != nil {
+		return store.Appended{}, err
+	}
+	if !r.expected.Allows(t.revision, t.exists) {
+		return store.Appended{}, fmt.Errorf("append to %s: expected %s, at %s: %w",
+			r.stream, r.expected, t, store.ErrWrongRevision)
+	}
+	if err := w.seal(r, t); err != nil {
+		return store.Appended{}, err
+	}
+	for i := range r.events {
+		if err := w.insertEvent(&r.events[i]); err != nil {
+			return store.Appended{}, err
+		}
+	}
+	last := r.events[len(r.events)-1]
+	pending[r.stream] = tip{exists: true, revision: last.Revision, hash: last.Hash}
+	return appended(r.events, false), nil
+}
+
+// seal places the request's events after t, all stamped with one
+// recorded_at. Absent data is stored as the empty object it is hashed as.
+func (w *writer) seal(r *request, t tip) error {
+	rev, prev := uint64(0), domain.ZeroHash
+	if t.exists {
+		rev, prev = t.revision+1, t.hash
+	}
+	now := w.stamp()
+	for i := range r.events {
+		e := &r.events[i]
+		if len(e.Data) == 0 {
+			e.Data = json.RawMessage("{}")
+		}
+		if err := domain.Seal(e, r.stream, rev+uint64(i), prev, now); err != nil {
+			return fmt.Errorf("append to %s: %w: %w", r.stream, store.ErrInvalid, err)
+		}
+		prev = e.Hash
+	}
+	return nil
+}
+
+// insertEvent writes one sealed event and sets its position. A constraint
+// refusing the row means the cached tip was wrong (another process wrote
+// the file): the tip is forgotten and the request fails alone.
+func (w *writer) insertEvent(e *domain.Envelope) error {
+	env, err := encode(e)
+	if err != nil {
+		return fmt.Errorf("append to %s: %w: %w", e.Stream, store.ErrInvalid, err)
+	}
+	res, err := w.insert.ExecContext(context.Background(), e.EventID, e.Stream, int64(e.Revision), e.Type,
+		domain.FormatTime(e.OccurredAt), domain.FormatTime(e.RecordedAt), env)
+	if isConstraint(err) {
+		delete(w.tips, e.Stream)
+		return fmt.Errorf("append to %s: %w: %w", e.Stream, store.ErrWrongRevision, err)
+	}
+	if err != nil {
+		return unavailable("insert", err)
+	}
+	pos, err := res.LastInsertId()
+	if err != nil {
+		return unavailable("insert", err)
+	}
+	e.Position = uint64(pos)
+	return nil
+}

@@ -1,0 +1,160 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"runtime"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/caseledger/caseledger/store"
+)
+
+// Store is the embedded event store. It is safe for concurrent use.
+type Store struct {
+	writeDB  *sql.DB // holds the one write connection, owned by the writer
+	readDB   *sql.DB // read-only pool
+	writer   *writer
+	requests chan *request
+	commits  *broadcast
+
+	mu     sync.Mutex // guards closed and subs.Add against Close
+	closed bool
+	quit   chan struct{}  // closed by Close
+	done   chan struct{}  // closed when the writer has stopped
+	subs   sync.WaitGroup // running subscriptions
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// config is what Options set.
+type config struct {
+	now       func() time.Time
+	maxBatch  int
+	readConns int
+}
+
+// Option configures Open.
+type Option func(*config)
+
+// WithClock makes the writer stamp recorded_at from now instead of
+// time.Now. recorded_at still never decreases.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.now = now }
+}
+
+// WithMaxBatch caps how many appends share one transaction (default 512).
+func WithMaxBatch(n int) Option {
+	return func(c *config) { c.maxBatch = max(1, n) }
+}
+
+// Open opens, creating if need be, the event store in the SQLite file at
+// path, and starts its writer.
+func Open(path string, opts ...Option) (*Store, error) {
+	cfg := config{now: time.Now, maxBatch: 512, readConns: max(4, 2*runtime.GOMAXPROCS(0))}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if err := checkPath(path); err != nil {
+		return nil, err
+	}
+	s := &Store{
+		requests: make(chan *request),
+		commits:  newBroadcast(),
+		quit:     make(chan struct{}),
+		done:     make(chan struct{}),
+	}
+	if err := s.open(context.Background(), path, cfg); err != nil {
+		if s.writer != nil {
+			err = errors.Join(err, s.writer.close())
+		}
+		return nil, errors.Join(err, s.closeDBs())
+	}
+	go func() {
+		defer close(s.done)
+		s.writer.run(s.requests, s.quit)
+	}()
+	return s, nil
+}
+
+// open opens the write connection, prepares the file and the writer, then
+// the read pool; the writer goes first so the file is in WAL mode and has
+// its schema before any reader opens it.
+func (s *Store) open(ctx context.Context, path string, cfg config) error {
+	var err error
+	if s.writeDB, err = sql.Open("sqlite", writeDSN(path)); err != nil {
+		return unavailable("open", err)
+	}
+	s.writeDB.SetMaxOpenConns(1)
+	conn, err := s.writeDB.Conn(ctx)
+	if err != nil {
+		return unavailable("open write connection", err)
+	}
+	w, err := newWriter(ctx, conn, cfg, s.commits.notify)
+	if err != nil {
+		return errors.Join(err, conn.Close())
+	}
+	s.writer = w
+	if s.readDB, err = sql.Open("sqlite", readDSN(path)); err != nil {
+		return unavailable("open read pool", err)
+	}
+	s.readDB.SetMaxOpenConns(cfg.readConns)
+	s.readDB.SetMaxIdleConns(cfg.readConns)
+	if err := s.readDB.PingContext(ctx); err != nil {
+		return unavailable("open read connection", err)
+	}
+	return nil
+}
+
+// Close stops the writer, failing appends it has not taken with
+// store.ErrClosed, ends every subscription, and closes the database. An
+// append already in a batch is committed or failed first. Closing twice is
+// harmless.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		s.mu.Lock()
+		s.closed = true
+		close(s.quit)
+		s.mu.Unlock()
+		<-s.done
+		s.subs.Wait()
+		s.closeErr = errors.Join(s.writer.close(), s.closeDBs())
+	})
+	return s.closeErr
+}
+
+// closeDBs closes whichever pools are open.
+func (s *Store) closeDBs() error {
+	var errs []error
+	for _, db := range []*sql.DB{s.readDB, s.writeDB} {
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// isClosed reports whether Close has begun.
+func (s *Store) isClosed() bool {
+	select {
+	case <-s.quit:
+		return true
+	default:
+		return false
+	}
+}
+
+// readFailure translates an error from the read pool.
+func (s *Store) readFailure(op string, err error) error {
+	switch {
+	case s.isClosed():
+		return store.ErrClosed
+	case isContext(err):
+		return err
+	}
+	return unavailable(op, err)
+}
