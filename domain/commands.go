@@ -167,6 +167,9 @@ func (c RequestTransfer) plan(s *Case, _ Meta) ([]Event, *Error) {
 	if err := validateFields(e); err != nil {
 		return nil, err
 	}
+	if !s.Opened || s.Closed {
+		return []Event{e}, nil // check refuses it with ErrCaseNotOpen or ErrCaseClosed
+	}
 	from, err := transferSource(s, c.Scope, c.Components)
 	if err != nil {
 		return nil, err

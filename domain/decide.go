@@ -103,7 +103,7 @@ func (d *decision) settle(principal []Recorded, removed map[string]bool) ([]Reco
 			Evolve(state, r)
 			continue
 		}
-		if err := check(state, d.org, r); err != nil {
+		if err := check(state, d.org, r, r.Position == 0); err != nil {
 			if r.Position == 0 {
 				return nil, err
 			}

@@ -114,6 +114,9 @@ func ComputeHash(e Envelope) (string, error) {
 // stamps recordedAt, and sets PrevHash and Hash. Stores call it at the point
 // where appends to the stream are serialised.
 func Seal(e *Envelope, stream string, revision uint64, prev string, recordedAt time.Time) error {
+	if len(e.Data) == 0 {
+		e.Data = json.RawMessage("{}")
+	}
 	e.Stream = stream
 	e.Revision = revision
 	e.PrevHash = prev

@@ -36,7 +36,19 @@ func checkPlacement(org *Org, t time.Time, field, provider, team, officer string
 	return nil
 }
 
-func checkAllocation(c *Case, org *Org, r Recorded) *Error {
+// checkHighRisk refuses moving a high-risk case to a provider that is not
+// high_risk. It applies when the allocation, transfer request or acceptance is
+// decided (fresh), not when the history is re-checked: a risk fact learnt
+// late must still be recordable, and the ownership it finds stays a fact
+// (the SFO findings flag the delay).
+func checkHighRisk(c *Case, org *Org, provider string, fresh bool) *Error {
+	if fresh && c.HighRisk() && !org.HighRisk(provider) {
+		return ErrHighRiskProvider.With("%s is not a high_risk provider", provider)
+	}
+	return nil
+}
+
+func checkAllocation(c *Case, org *Org, r Recorded, fresh bool) *Error {
 	e := r.Event.(CaseAllocated)
 	if err := checkPlacement(org, r.OccurredAt, "", e.Provider, e.Team, e.Officer); err != nil {
 		return err
@@ -44,16 +56,15 @@ func checkAllocation(c *Case, org *Org, r Recorded) *Error {
 	if c.PendingCaseTransfer() != nil {
 		return ErrAllocationDuringTransfer
 	}
-	if c.HighRisk() && !org.HighRisk(e.Provider) {
-		return ErrHighRiskProvider.With("%s is not a high_risk provider", e.Provider)
+	if err := checkHighRisk(c, org, e.Provider, fresh); err != nil {
+		return err
 	}
+	by := r.Actor.Organisation
 	switch {
 	case c.Owner != nil && c.Owner.Provider != e.Provider:
-		return ErrAllocationProvider.With("the case is owned by %s", c.Owner.Provider)
-	case c.Owner == nil && c.LastOwner != nil && c.LastOwner.Provider != e.Provider && c.OpenedBy != e.Provider:
-		return ErrAllocationProvider.With("the case was last owned by %s", c.LastOwner.Provider)
-	case c.Owner == nil && c.LastOwner == nil && c.OpenedBy != e.Provider:
-		return ErrAllocationProvider.With("the case was opened by %s", c.OpenedBy)
+		return ErrAllocationProvider.With("the case is owned by %s: move it by transfer", c.Owner.Provider)
+	case c.Owner == nil && by != c.OpenedBy && (c.LastOwner == nil || by != c.LastOwner.Provider):
+		return ErrAllocationProvider.With("%s neither opened nor last owned the case", by)
 	}
 	return nil
 }
@@ -91,7 +102,7 @@ func transferSource(c *Case, scope string, components []string) (*Owner, *Error)
 	return from, nil
 }
 
-func checkTransferRequest(c *Case, org *Org, r Recorded) *Error {
+func checkTransferRequest(c *Case, org *Org, r Recorded, fresh bool) *Error {
 	e := r.Event.(TransferRequested)
 	if err := checkPlacement(org, r.OccurredAt, "to.", e.To.Provider, e.To.Team, e.To.Officer); err != nil {
 		return err
@@ -108,13 +119,13 @@ func checkTransferRequest(c *Case, org *Org, r Recorded) *Error {
 	if *from != e.From {
 		return ErrTransferFromMismatch
 	}
-	if e.Scope == ScopeCase && c.HighRisk() && !org.HighRisk(e.To.Provider) {
-		return ErrHighRiskProvider.With("%s is not a high_risk provider", e.To.Provider)
+	if e.Scope == ScopeCase {
+		return checkHighRisk(c, org, e.To.Provider, fresh)
 	}
 	return nil
 }
 
-func checkAcceptance(c *Case, org *Org, r Recorded) *Error {
+func checkAcceptance(c *Case, org *Org, r Recorded, fresh bool) *Error {
 	e := r.Event.(TransferAccepted)
 	t, err := pendingTransfer(c, e.TransferID)
 	if err != nil {
@@ -126,8 +137,8 @@ func checkAcceptance(c *Case, org *Org, r Recorded) *Error {
 	if t.To.Team != "" && t.To.Team != e.Team {
 		return ErrInvalid.Field("team", "the transfer is addressed to team %s", t.To.Team)
 	}
-	if t.Scope == ScopeCase && c.HighRisk() && !org.HighRisk(t.To.Provider) {
-		return ErrHighRiskProvider.With("%s is not a high_risk provider", t.To.Provider)
+	if t.Scope == ScopeCase {
+		return checkHighRisk(c, org, t.To.Provider, fresh)
 	}
 	return nil
 }

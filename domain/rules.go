@@ -12,9 +12,14 @@ var allowedWhenClosed = map[string]bool{
 
 // check returns the rule r breaks when applied to the case state c (the state
 // just before r, at r's occurred_at), with org as the reference data. It is
-// the one place where the case rules live: Decide runs it on new events, and
-// on every later event when the history is re-folded around them.
-func check(c *Case, org *Org, r Recorded) *Error {
+// the one place where the case rules live: Decide runs it on new events
+// (fresh), and on every later event when the history is re-folded around
+// them. Field validation comes first, so a request that is both invalid and
+// refused by a rule is answered 422, as API.md orders the checks.
+func check(c *Case, org *Org, r Recorded, fresh bool) *Error {
+	if err := validateFields(r.Event); err != nil {
+		return err
+	}
 	if _, ok := r.Event.(CaseOpened); !ok && !c.Opened {
 		return ErrCaseNotOpen
 	}
@@ -25,9 +30,6 @@ func check(c *Case, org *Org, r Recorded) *Error {
 		if _, used := c.IDs[id]; used {
 			return ErrDuplicateID.With("%s", id)
 		}
-	}
-	if err := validateFields(r.Event); err != nil {
-		return err
 	}
 	switch e := r.Event.(type) {
 	case CaseOpened:
@@ -52,15 +54,15 @@ func check(c *Case, org *Org, r Recorded) *Error {
 	case LicenceConditionTerminated:
 		return checkComponent(c, e.ConditionID, ComponentCondition)
 	case CaseAllocated:
-		return checkAllocation(c, org, r)
+		return checkAllocation(c, org, r, fresh)
 	case CaseDeallocated:
 		if c.Owner == nil {
 			return ErrNotAllocated
 		}
 	case TransferRequested:
-		return checkTransferRequest(c, org, r)
+		return checkTransferRequest(c, org, r, fresh)
 	case TransferAccepted:
-		return checkAcceptance(c, org, r)
+		return checkAcceptance(c, org, r, fresh)
 	case TransferRejected:
 		_, err := pendingTransfer(c, e.TransferID)
 		return err

@@ -23,9 +23,11 @@ type ruleCase struct {
 	// given are the case's events in the order they were stored.
 	given []domain.Recorded
 	// org are reference data events besides orgEvents().
-	org     []domain.Recorded
-	when    domain.Command
-	at      time.Time
+	org  []domain.Recorded
+	when domain.Command
+	at   time.Time
+	// by is the organisation of the caller, when not the test practitioner's (NPS).
+	by      string
 	wantErr *domain.Error
 	// wantFields are the fields a refusal names.
 	wantFields []string
@@ -42,7 +44,11 @@ func runRuleCases(t *testing.T, cases []ruleCase) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			org := domain.BuildOrg(stored(append(orgEvents(), tc.org...)...))
-			got, err := domain.Decide(stored(tc.given...), org, meta(tc.at), tc.when)
+			m := meta(tc.at)
+			if tc.by != "" {
+				m.Actor.Organisation = tc.by
+			}
+			got, err := domain.Decide(stored(tc.given...), org, m, tc.when)
 			requireOutcome(t, err, tc.wantErr, tc.wantFields, tc.wantEvent, tc.wantCause)
 			if tc.wantErr != nil {
 				require.Nil(t, got)
@@ -388,12 +394,13 @@ func TestDecideAllocation(t *testing.T) {
 		},
 		{name: "an owned case to another provider", given: owned(), when: allocateToC01, at: day(1), wantErr: domain.ErrAllocationProvider},
 		{name: "an owned case within its provider", given: owned(), when: allocateToN02, at: day(1)},
-		{name: "an unowned case to another provider than the one that opened it", given: []domain.Recorded{opened()}, when: allocateToC01, at: day(1), wantErr: domain.ErrAllocationProvider},
-		{name: "an unowned case to the provider that opened it", given: []domain.Recorded{openedBy("CRC1")}, when: allocateToC01, at: day(1)},
-		{name: "an unowned case to the provider that last owned it", given: lastOwnedByCRC1, when: allocateToC01, at: day(4)},
-		{name: "an unowned case last owned elsewhere to the provider that opened it", given: lastOwnedByCRC1, when: allocateToN01, at: day(4)},
+		{name: "an unowned case allocated by the provider that opened it, to another provider", given: []domain.Recorded{opened()}, when: allocateToC01, at: day(1)},
+		{name: "an unowned case allocated by a provider that did not open it", given: []domain.Recorded{openedBy("CRC1")}, when: allocateToN01, at: day(1), wantErr: domain.ErrAllocationProvider},
+		{name: "an unowned case allocated by the provider that opened it", given: []domain.Recorded{openedBy("CRC1")}, when: allocateToC01, at: day(1), by: "CRC1"},
+		{name: "an unowned case allocated by the provider that last owned it", given: lastOwnedByCRC1, when: allocateToC01, at: day(4), by: "CRC1"},
+		{name: "an unowned case last owned elsewhere, allocated by the provider that opened it", given: lastOwnedByCRC1, when: allocateToN01, at: day(4)},
 		{
-			name: "an unowned case to a provider that neither opened nor last owned it", given: lastOwnedByCRC1, at: day(4), wantErr: domain.ErrAllocationProvider,
+			name: "an unowned case allocated by a provider that neither opened nor last owned it", given: lastOwnedByCRC1, at: day(4), by: "CRC2", wantErr: domain.ErrAllocationProvider,
 			when: domain.AllocateCase{Provider: "CRC2", Team: "C2", Officer: "C02", Reason: "initial_allocation", Rationale: "x"},
 		},
 		{name: "while a case transfer is pending", given: owned(caseTransfer(day(1), "t1", toCRC1)), when: allocateToN02, at: day(2), wantErr: domain.ErrAllocationDuringTransfer},
@@ -510,9 +517,10 @@ func TestDecideTransfers(t *testing.T) {
 }
 
 func TestDecideHighRiskProvider(t *testing.T) {
-	// crc is a case opened by CRC1 and not yet allocated, so CRC1 may allocate it.
+	// crc is a case opened by NPS and not yet allocated, so NPS may allocate
+	// it, to CRC1 among others.
 	crc := func(more ...domain.Recorded) []domain.Recorded {
-		return append([]domain.Recorded{openedBy("CRC1")}, more...)
+		return append([]domain.Recorded{opened()}, more...)
 	}
 	crcOwned := func(more ...domain.Recorded) []domain.Recorded {
 		return append(crc(allocated(day(0), "CRC1", "C1", "C01")), more...)
@@ -545,8 +553,8 @@ func TestDecideHighRiskProvider(t *testing.T) {
 		{name: "allocation after MAPPA was deregistered", given: crc(registered(day(1), "g1", "MAPP"), deregistered(day(2), "g1")), when: allocateToC01, at: day(3)},
 		{name: "allocation of a MAPPA case to a high_risk provider", given: []domain.Recorded{opened(), registered(day(1), "g1", "MAPP")}, when: allocateToN01, at: day(3)},
 		{
-			name: "a high RoSH back-dated before an allocation to a CRC", given: crc(crcAllocation), when: domain.AssessRisk{AssessmentID: "ra1", Tool: "OASys", RoSH: "high", RSR: 2}, at: day(3),
-			wantErr: domain.ErrInvalidatesHistory, wantEvent: crcAllocation.EventID, wantCause: domain.ErrHighRiskProvider,
+			name: "a high RoSH learnt late, back-dated before an allocation to a CRC: the allocation stays a fact", given: crc(crcAllocation),
+			when: domain.AssessRisk{AssessmentID: "ra1", Tool: "OASys", RoSH: "high", RSR: 2}, at: day(3),
 		},
 		{name: "a MAPPA registration on a case a CRC owns: its ownership stays a fact", given: crcOwned(), when: domain.AddRegistration{RegistrationID: "g1", RegType: "MAPP"}, at: day(3)},
 		{
@@ -847,8 +855,8 @@ func TestDecideRetraction(t *testing.T) {
 			then: func(t *testing.T, got []domain.Recorded) { require.Equal(t, day(2), got[1].OccurredAt) },
 		},
 		{
-			name: "a correction whose replacement breaks a rule", given: []domain.Recorded{open, alloc}, at: day(3), wantErr: domain.ErrAllocationProvider,
-			when: correct(alloc.EventID, domain.CaseAllocated{Provider: "CRC1", Team: "C1", Officer: "C01", Reason: "initial_allocation", Rationale: "x"}, time.Time{}),
+			name: "a correction whose replacement breaks a rule", given: []domain.Recorded{open, alloc}, at: day(3), wantErr: domain.ErrOfficerNotInTeam,
+			when: correct(alloc.EventID, domain.CaseAllocated{Provider: "NPS", Team: "N1", Officer: "N03", Reason: "initial_allocation", Rationale: "x"}, time.Time{}),
 		},
 		{name: "a correction of the allocated officer", given: []domain.Recorded{open, alloc}, when: correct(alloc.EventID, toN02, time.Time{}), at: day(3)},
 		{

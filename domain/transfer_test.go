@@ -90,3 +90,12 @@ func TestBackDatedAllocationDuringPendingTransferIsRefused(t *testing.T) {
 	requireRule(t, err, domain.ErrTransferFromMismatch)
 	require.Equal(t, h[2].EventID, err.(*domain.Error).EventID, "the refusal names the first event it would invalidate")
 }
+
+func TestTransferRequestOnClosedCaseNamesTheClosure(t *testing.T) {
+	h := stored(opened(), allocated(day(0), "NPS", "N1", "N01"))
+	h = mustDecide(t, h, day(1), domain.CloseCase{Reason: "order completed"})
+	_, err := decideAt(t, h, day(2), domain.RequestTransfer{TransferID: "t1", Scope: "case", To: domain.Destination{Provider: "CRC1"}, Reason: "x"})
+	requireRule(t, err, domain.ErrCaseClosed)
+	_, err = decideAt(t, h, day(2), domain.AllocateCase{Reason: "whim"})
+	requireRule(t, err, domain.ErrInvalid) // 422 comes before 409, as API.md orders the checks
+}
