@@ -51,6 +51,9 @@ func testIdempotency(t *testing.T, f Factory) {
 		require.Len(t, readAll(t, s), 1, "a refused append stores nothing")
 	})
 	t.Run("ids stored in another stream", func(t *testing.T) {
+		if f.StreamLocalEventIDs {
+			t.Skip("the store finds stored event ids only within a stream")
+		}
 		s := f.New(t)
 		evs := newEvents(t, 2)
 		appendOK(t, s, "case-a", store.NoStream, evs...)
@@ -90,6 +93,9 @@ func testAtomicity(t *testing.T, f Factory) {
 	require.ErrorIs(t, err, store.ErrWrongRevision)
 	require.Len(t, readAll(t, s), 50, "a refused batch writes none of its events")
 
+	if f.StreamLocalEventIDs {
+		return
+	}
 	other := newStream(t)
 	_, err = s.Append(context.Background(), other, store.NoStream, append(newEvents(t, 10), batch[7])...)
 	require.ErrorIs(t, err, store.ErrDuplicateEventID)

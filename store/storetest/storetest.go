@@ -32,6 +32,11 @@ type Factory struct {
 	// Reopen, when set, closes s and opens the same data again, to check
 	// that acknowledged appends survive a restart.
 	Reopen func(t *testing.T, s Store) Store
+	// StreamLocalEventIDs, when set, says the store finds an already stored
+	// event id only within the stream appended to (EventStoreDB keeps no
+	// index by event id); the checks of ids stored in another stream are
+	// then skipped.
+	StreamLocalEventIDs bool
 }
 
 // Run runs the conformance suite against the stores f opens. Each subtest
