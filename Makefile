@@ -31,7 +31,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./store/sqlite/
 
 ## ci: everything CI checks
-ci: lint deps test
+ci: test lint deps
 	$(GO) test -run '^$$' -bench . -benchtime 100x ./store/sqlite/
 
 clean:
