@@ -1,7 +1,28 @@
 package api
 
+import "net/http"
+
 // routes registers every route of the API, in one place.
 func (s *Server) routes() {
-	s.router.HandleFunc("/healthz", s.handleHealthz).Methods("GET")
-	s.router.HandleFunc("/readyz", s.handleReadyz).Methods("GET")
+	r := s.router
+	r.Use(s.metrics.instrument)
+	r.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet)
+	r.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet)
+	r.Handle("/metrics", s.metrics.handler()).Methods(http.MethodGet)
+	r.HandleFunc("/openapi.json", s.handleOpenAPI).Methods(http.MethodGet)
+
+	v1 := r.PathPrefix("/v1").Subrouter()
+	v1.Use(s.authenticate)
+	for _, wr := range writes {
+		v1.Handle(wr.path[len("/v1"):], s.handleWrite(wr)).Methods(http.MethodPost).Name(wr.name)
+	}
+	for _, rd := range reads {
+		v1.Handle(rd.path[len("/v1"):], rd.handler(s)).Methods(http.MethodGet).Name(rd.name)
+	}
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeProblem(w, http.StatusNotFound, "no such route")
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeProblem(w, http.StatusMethodNotAllowed, "method not allowed on this route")
+	})
 }

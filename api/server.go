@@ -5,28 +5,60 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
 
+	"github.com/caseledger/caseledger/api/ledger"
 	"github.com/caseledger/caseledger/domain"
+	"github.com/caseledger/caseledger/projections"
+	"github.com/caseledger/caseledger/store"
 )
 
 // Store is what the API needs from the event store.
 type Store interface {
+	Append(ctx context.Context, stream string, expected store.Expected, evs ...domain.Envelope) (store.Appended, error)
+	ReadStream(ctx context.Context, stream string, from uint64, limit int) ([]domain.Envelope, error)
 	ReadAll(ctx context.Context, after uint64, limit int) ([]domain.Envelope, error)
+}
+
+// Config is what a Server is made of.
+type Config struct {
+	Store  Store
+	Tokens Authenticator
+	// Log receives ids and statuses, never personal data or free text.
+	Log *slog.Logger
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
 }
 
 // Server serves the HTTP API over a store.
 type Server struct {
-	store  Store
-	log    *slog.Logger
-	router *mux.Router
+	store   Store
+	ledger  *ledger.Ledger
+	tokens  Authenticator
+	log     *slog.Logger
+	now     func() time.Time
+	router  *mux.Router
+	metrics *metrics
+
+	officersMu sync.Mutex
+	officers   *projections.OfficerCases
 }
 
-// New returns a server over store; log receives ids, never personal data.
-func New(store Store, log *slog.Logger) *Server {
-	s := &Server{store: store, log: log, router: mux.NewRouter()}
+// New returns a server for cfg.
+func New(cfg Config) *Server {
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	tokens := cfg.Tokens
+	if tokens == nil {
+		tokens = &Tokens{}
+	}
+	s := &Server{store: cfg.Store, ledger: ledger.New(cfg.Store, now), tokens: tokens, log: cfg.Log, now: now,
+		router: mux.NewRouter(), metrics: newMetrics(), officers: projections.NewOfficerCases()}
 	s.routes()
 	return s
 }
@@ -43,7 +75,7 @@ func (s *Server) handleHealthz(w http.ResponseWriter, _ *http.Request) {
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if _, err := s.store.ReadAll(ctx, 0, 1); err != nil {
+	if _, err := s.store.ReadStream(ctx, domain.OrgStream, 0, 1); err != nil {
 		s.log.Warn("readiness check failed", "err", err)
 		w.Header().Set("Retry-After", "1")
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"ready": false, "store": "unreachable"})

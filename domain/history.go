@@ -56,6 +56,10 @@ func Retracted(history []Recorded) map[string]string {
 	return out
 }
 
+// Timeline returns the live events of history (retracted ones and the
+// retractions left out) in fold order: (occurred_at, position).
+func Timeline(history []Recorded) []Recorded { return foldOrder(live(history)) }
+
 // live returns history without retracted events and without the retractions.
 func live(history []Recorded) []Recorded {
 	gone := Retracted(history)

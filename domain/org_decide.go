@@ -43,8 +43,8 @@ func (c RecordDeparture) orgEvent() Event  { return OfficerLeft(c) }
 
 // RetractOrgEntry withdraws an org event made in error.
 type RetractOrgEntry struct {
-	EventID string
-	Reason  string
+	EventID string `json:"event_id"`
+	Reason  string `json:"reason"`
 }
 
 func (c RetractOrgEntry) orgEvent() Event {

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/caseledger/caseledger/api"
@@ -21,8 +23,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var sf storeFlags
 	sf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	tokensFile := fs.String("tokens", "", "the tokens file (JSON array of hashed tokens); default DATA/tokens.json")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
+	}
+	if *tokensFile == "" {
+		*tokensFile = filepath.Join(sf.data, "tokens.json")
+	}
+	tokens, err := api.WatchTokens(*tokensFile)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(*tokensFile); errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(stderr, "no tokens file at %s yet: /v1 requests are refused until one is made (caseledger token new --file %s ...)\n", *tokensFile, *tokensFile)
 	}
 	st, where, err := sf.open(ctx)
 	if err != nil {
@@ -34,7 +47,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := &http.Server{Handler: api.New(st, log), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: api.New(api.Config{Store: st, Tokens: tokens, Log: log}), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "caseledger serving http://%s (store: %s)\n", ln.Addr(), where)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

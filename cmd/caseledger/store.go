@@ -9,12 +9,15 @@ import (
 	"strings"
 
 	"github.com/caseledger/caseledger/domain"
+	"github.com/caseledger/caseledger/store"
 	"github.com/caseledger/caseledger/store/esdb"
 	"github.com/caseledger/caseledger/store/sqlite"
 )
 
 // eventStore is what the commands need from a store.
 type eventStore interface {
+	Append(ctx context.Context, stream string, expected store.Expected, evs ...domain.Envelope) (store.Appended, error)
+	ReadStream(ctx context.Context, stream string, from uint64, limit int) ([]domain.Envelope, error)
 	ReadAll(ctx context.Context, after uint64, limit int) ([]domain.Envelope, error)
 	Close() error
 }
