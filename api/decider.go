@@ -108,4 +108,3 @@ func (s *Server) allocationsOf(ctx context.Context, officer string) ([]domain.Al
 	}
 	return out, nil
 }
-

@@ -120,4 +120,6 @@ func withoutOccurredAt(body []byte) ([]byte, error) {
 }
 
 // fieldErr is a validation problem on one field that decoding found.
-func fieldErr(field, msg string) domain.FieldError { return domain.FieldError{Field: field, Message: msg} }
+func fieldErr(field, msg string) domain.FieldError {
+	return domain.FieldError{Field: field, Message: msg}
+}

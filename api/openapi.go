@@ -42,7 +42,7 @@ func openAPI() map[string]any {
 		"paths": paths,
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
-			"schemas": map[string]any{"Problem": schemaOf(reflect.TypeOf(Problem{})), "WriteResult": writeResultSchema()},
+			"schemas":         map[string]any{"Problem": schemaOf(reflect.TypeOf(Problem{})), "WriteResult": writeResultSchema()},
 		},
 		"security": []any{map[string]any{"bearer": []any{}}},
 	}

@@ -126,4 +126,3 @@ func sortedCodes[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
-
