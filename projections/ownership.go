@@ -9,19 +9,26 @@ import (
 // Slice is a period of a case's ownership: Owner from From until To (nil
 // while current). A period with no owner is not a slice.
 type Slice struct {
-	Owner   domain.Owner
-	From    time.Time
-	To      *time.Time
-	Reason  string
-	EventID string
+	Owner     domain.Owner
+	From      time.Time
+	To        *time.Time
+	Reason    string
+	Rationale string
+	Sensitive bool
+	EventID   string
 }
 
 // OwnershipSlices folds a case's history (as currently known) into its
 // ownership time slices, oldest first.
 func OwnershipSlices(history []domain.Recorded) []Slice {
+	return slicesOf(domain.Timeline(history))
+}
+
+// slicesOf folds a timeline (live events in fold order) into ownership slices.
+func slicesOf(timeline []domain.Recorded) []Slice {
 	var out []Slice
 	c := domain.NewCase()
-	for _, r := range domain.Timeline(history) {
+	for _, r := range timeline {
 		before := c.Owner
 		domain.Evolve(c, r)
 		if sameOwner(before, c.Owner) {
@@ -32,7 +39,11 @@ func OwnershipSlices(history []domain.Recorded) []Slice {
 			out[n-1].To = &at
 		}
 		if c.Owner != nil {
-			out = append(out, Slice{Owner: *c.Owner, From: r.OccurredAt, Reason: reasonOf(r.Event), EventID: r.EventID})
+			sl := Slice{Owner: *c.Owner, From: r.OccurredAt, Reason: "transfer_in", EventID: r.EventID}
+			if a, ok := r.Event.(domain.CaseAllocated); ok {
+				sl.Reason, sl.Rationale, sl.Sensitive = a.Reason, a.Rationale, a.Sensitive
+			}
+			out = append(out, sl)
 		}
 	}
 	return out
@@ -43,16 +54,6 @@ func sameOwner(a, b *domain.Owner) bool {
 		return a == b
 	}
 	return *a == *b
-}
-
-func reasonOf(e domain.Event) string {
-	switch e := e.(type) {
-	case domain.CaseAllocated:
-		return e.Reason
-	case domain.TransferAccepted:
-		return "transfer_in"
-	}
-	return ""
 }
 
 // Allocations returns the slices of one officer as the org decider needs them.

@@ -1,0 +1,47 @@
+package projections
+
+import (
+	"sort"
+	"time"
+
+	"github.com/caseledger/caseledger/domain"
+)
+
+// Snapshot is one case as at AsOf, as known at KnownAt: the fold of the
+// events recorded by KnownAt and occurred by AsOf, in (occurred_at,
+// position) order, after removing every event retracted by a retraction
+// recorded by KnownAt. It is computed from the case's own events only.
+type Snapshot struct {
+	AsOf, KnownAt time.Time
+	// Known are the case's events recorded by KnownAt, in stream order.
+	Known []domain.Recorded
+	// Timeline are the live known events that occurred by AsOf, in fold order.
+	Timeline []domain.Recorded
+	// State is the fold of Timeline.
+	State *domain.Case
+}
+
+// At returns the case whose stream history is given as at asOf, as known at
+// knownAt. history is in stream order, whose recorded_at never decreases.
+func At(history []domain.Recorded, asOf, knownAt time.Time) Snapshot {
+	n := sort.Search(len(history), func(i int) bool { return history[i].RecordedAt.After(knownAt) })
+	known := history[:n]
+	all := domain.Timeline(known)
+	m := sort.Search(len(all), func(i int) bool { return all[i].OccurredAt.After(asOf) })
+	s := Snapshot{AsOf: asOf, KnownAt: knownAt, Known: known, Timeline: all[:m], State: domain.NewCase()}
+	for _, r := range s.Timeline {
+		domain.Evolve(s.State, r)
+	}
+	return s
+}
+
+// Exists reports whether the case had been opened as known at KnownAt.
+func (s Snapshot) Exists() bool { return len(s.Known) > 0 }
+
+// Revision is the revision of the last known event.
+func (s Snapshot) Revision() uint64 {
+	if len(s.Known) == 0 {
+		return 0
+	}
+	return s.Known[len(s.Known)-1].Revision
+}
