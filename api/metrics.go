@@ -71,3 +71,10 @@ func (s *statusRecorder) WriteHeader(code int) {
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
 }
+
+// watchProjections exports the position the projections are complete up to.
+func (m *metrics) watchProjections(position func() uint64) {
+	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "caseledger_projection_position", Help: "Global position the projections are complete up to.",
+	}, func() float64 { return float64(position()) }))
+}

@@ -25,7 +25,7 @@ func openAPI() map[string]any {
 	for _, wr := range writes {
 		op(wr.path, "post", writeOperation(wr))
 	}
-	for _, rd := range reads {
+	for _, rd := range allReads() {
 		op(rd.path, "get", readOperation(rd))
 	}
 	for _, p := range []struct{ path, summary string }{

@@ -16,7 +16,7 @@ func (s *Server) routes() {
 	for _, wr := range writes {
 		v1.Handle(wr.path[len("/v1"):], s.handleWrite(wr)).Methods(http.MethodPost).Name(wr.name)
 	}
-	for _, rd := range reads {
+	for _, rd := range allReads() {
 		v1.Handle(rd.path[len("/v1"):], rd.handler(s)).Methods(http.MethodGet).Name(rd.name)
 	}
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -25,4 +25,9 @@ func (s *Server) routes() {
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeProblem(w, http.StatusMethodNotAllowed, "method not allowed on this route")
 	})
+}
+
+// allReads is every read route.
+func allReads() []read {
+	return append(append(append([]read{}, reads...), viewReads...), listReads...)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/caseledger/caseledger/api/ledger"
 	"github.com/caseledger/caseledger/domain"
 	"github.com/caseledger/caseledger/projections"
+	"github.com/caseledger/caseledger/projections/runner"
 	"github.com/caseledger/caseledger/store"
 )
 
@@ -31,6 +32,8 @@ type Config struct {
 	Log *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Snapshot is the file the projections checkpoint to ("" for none).
+	Snapshot string
 }
 
 // Server serves the HTTP API over a store.
@@ -42,6 +45,8 @@ type Server struct {
 	now     func() time.Time
 	router  *mux.Router
 	metrics *metrics
+
+	runner  *runner.Runner
 
 	officersMu sync.Mutex
 	officers   *projections.OfficerCases
@@ -58,10 +63,16 @@ func New(cfg Config) *Server {
 		tokens = &Tokens{}
 	}
 	s := &Server{store: cfg.Store, ledger: ledger.New(cfg.Store, now), tokens: tokens, log: cfg.Log, now: now,
-		router: mux.NewRouter(), metrics: newMetrics(), officers: projections.NewOfficerCases()}
+		router: mux.NewRouter(), metrics: newMetrics(), officers: projections.NewOfficerCases(),
+		runner: runner.New(cfg.Store, now, cfg.Snapshot)}
+	s.metrics.watchProjections(s.runner.Position)
 	s.routes()
 	return s
 }
+
+// Projections returns the runner of the global projections, for the
+// command that serves to start, snapshot and stop it.
+func (s *Server) Projections() *runner.Runner { return s.runner }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
@@ -81,7 +92,13 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"ready": false, "store": "unreachable"})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ready": true, "store": "ok"})
+	if err := s.runner.CatchUp(ctx); err != nil {
+		w.Header().Set("Retry-After", "1")
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"ready": false, "store": "ok",
+			"projections": "catching up", "position": s.runner.Position()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ready": true, "store": "ok", "projections": "caught up", "position": s.runner.Position()})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -66,12 +66,12 @@ type Directory struct {
 // NewDirectory returns an empty directory.
 func NewDirectory() *Directory {
 	d := &Directory{Rows: map[string]*CaseRow{}}
-	d.reindex()
+	d.Reindex()
 	return d
 }
 
-// reindex rebuilds the indexes from the rows (after loading a snapshot).
-func (d *Directory) reindex() {
+// Reindex rebuilds the indexes from the rows (after loading a snapshot).
+func (d *Directory) Reindex() {
 	d.byOfficer, d.byTeam, d.pendingInto = map[string]map[string]bool{}, map[string]map[string]bool{}, map[string]map[string]bool{}
 	for _, r := range d.Rows {
 		d.index(r, true)

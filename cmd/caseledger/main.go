@@ -45,6 +45,7 @@ const usage = `usage: caseledger <command> [flags]
 commands:
   serve    serve the HTTP API (--addr, --data DIR or --store esdb://...)
   verify   check every stream's hash chain (--data DIR or --store esdb://...)
+  rebuild  rebuild every projection from the store and write a snapshot
   token    token new --id --name --org --roles [--file]: print a new token, append its hash
 
 Run "caseledger <command> -h" for a command's flags.
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runServe(ctx, args[1:], stdout, stderr)
 	case "verify":
 		return runVerify(ctx, args[1:], stdout, stderr)
+	case "rebuild":
+		return runRebuild(ctx, args[1:], stdout, stderr)
 	case "token":
 		return runToken(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":

@@ -47,7 +47,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := &http.Server{Handler: api.New(api.Config{Store: st, Tokens: tokens, Log: log}), ReadHeaderTimeout: 10 * time.Second}
+	handler := api.New(api.Config{Store: st, Tokens: tokens, Log: log, Snapshot: filepath.Join(sf.data, SnapshotFile)})
+	if _, err := handler.Projections().Load(); err != nil {
+		return err
+	}
+	runCtx, stopRunner := context.WithCancel(ctx)
+	defer stopRunner()
+	go handler.Projections().Run(runCtx, time.Second, func(err error) { log.Warn("projections", "err", err) })
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "caseledger serving http://%s (store: %s)\n", ln.Addr(), where)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -36,6 +36,9 @@ func (f *storeFlags) register(fs *flag.FlagSet) {
 // DBFile is the embedded store's file inside the data directory.
 const DBFile = "caseledger.db"
 
+// SnapshotFile is where the projections checkpoint, inside the data directory.
+const SnapshotFile = "projections.json"
+
 // open opens the chosen store.
 func (f *storeFlags) open(ctx context.Context) (eventStore, string, error) {
 	if f.store != "" {

@@ -1,0 +1,116 @@
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/caseledger/caseledger/projections"
+)
+
+// snapshotVersion changes whenever the snapshot's shape does; a snapshot of
+// another version is ignored and the projections are rebuilt.
+const snapshotVersion = 1
+
+type snapshotFile struct {
+	Version   int                    `json:"version"`
+	Directory *projections.Directory `json:"directory"`
+	Actors    *projections.Actors    `json:"actors"`
+}
+
+// Load reads the snapshot, if there is one of this version. It reports
+// whether one was loaded.
+func (r *Runner) Load() (bool, error) {
+	if r.snap == "" {
+		return false, nil
+	}
+	data, err := os.ReadFile(r.snap)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("projections: read snapshot: %w", err)
+	}
+	var f snapshotFile
+	if err := json.Unmarshal(data, &f); err != nil || f.Version != snapshotVersion || f.Directory == nil || f.Actors == nil {
+		return false, nil // unreadable or old: rebuild from the store
+	}
+	f.Directory.Reindex()
+	r.mu.Lock()
+	r.dir, r.actors = f.Directory, f.Actors
+	r.mu.Unlock()
+	return true, nil
+}
+
+// Save writes the snapshot atomically: a temporary file, fsync, rename.
+func (r *Runner) Save() error {
+	if r.snap == "" {
+		return nil
+	}
+	r.mu.RLock()
+	data, err := json.Marshal(snapshotFile{Version: snapshotVersion, Directory: r.dir, Actors: r.actors})
+	r.mu.RUnlock()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(r.snap), ".snapshot-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), r.snap)
+}
+
+// Run keeps the projections caught up until ctx ends, checking the store
+// every interval and writing a snapshot whenever enough has changed; it
+// writes a last snapshot on the way out.
+func (r *Runner) Run(ctx context.Context, interval time.Duration, errs func(error)) {
+	saved := r.Position()
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		if _, err := r.catchUp(ctx, nil); err != nil && ctx.Err() == nil {
+			errs(err)
+		}
+		if pos := r.Position(); pos != saved {
+			if err := r.Save(); err != nil {
+				errs(err)
+			} else {
+				saved = pos
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// Rebuild drops the projections and folds the whole ledger again, reporting
+// progress as the position advances, then writes a snapshot.
+func (r *Runner) Rebuild(ctx context.Context, progress func(uint64)) (int, error) {
+	r.mu.Lock()
+	r.dir, r.actors = projections.NewDirectory(), projections.NewActors()
+	r.mu.Unlock()
+	n, err := r.catchUp(ctx, progress)
+	if err != nil {
+		return n, err
+	}
+	return n, r.Save()
+}
