@@ -34,6 +34,8 @@ type Config struct {
 	Now func() time.Time
 	// Snapshot is the file the projections checkpoint to ("" for none).
 	Snapshot string
+	// Thresholds are the SFO findings' thresholds; DOMAIN.md's defaults when zero.
+	Thresholds *projections.Thresholds
 }
 
 // Server serves the HTTP API over a store.
@@ -46,7 +48,9 @@ type Server struct {
 	router  *mux.Router
 	metrics *metrics
 
-	runner  *runner.Runner
+	runner *runner.Runner
+
+	thresholds projections.Thresholds
 
 	officersMu sync.Mutex
 	officers   *projections.OfficerCases
@@ -65,6 +69,10 @@ func New(cfg Config) *Server {
 	s := &Server{store: cfg.Store, ledger: ledger.New(cfg.Store, now), tokens: tokens, log: cfg.Log, now: now,
 		router: mux.NewRouter(), metrics: newMetrics(), officers: projections.NewOfficerCases(),
 		runner: runner.New(cfg.Store, now, cfg.Snapshot)}
+	s.thresholds = projections.DefaultThresholds()
+	if cfg.Thresholds != nil {
+		s.thresholds = *cfg.Thresholds
+	}
 	s.metrics.watchProjections(s.runner.Position)
 	s.routes()
 	return s

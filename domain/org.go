@@ -44,10 +44,12 @@ type Membership struct {
 	From time.Time
 }
 
-// AbsenceInfo is a recorded absence.
+// AbsenceInfo is a recorded absence. EventID is the officer.absence_recorded
+// event that recorded it, so findings can cite it as evidence.
 type AbsenceInfo struct {
 	OfficerAbsenceRecorded
 	Cancelled bool
+	EventID   string
 }
 
 // NewOrg returns an empty organisation.
@@ -87,7 +89,7 @@ func (o *Org) Apply(r Recorded) {
 			off.Left = &t
 		}
 	case OfficerAbsenceRecorded:
-		o.Absences[e.AbsenceID] = &AbsenceInfo{OfficerAbsenceRecorded: e}
+		o.Absences[e.AbsenceID] = &AbsenceInfo{OfficerAbsenceRecorded: e, EventID: r.EventID}
 	case OfficerAbsenceCancelled:
 		if a := o.Absences[e.AbsenceID]; a != nil {
 			a.Cancelled = true

@@ -24,8 +24,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	tokensFile := fs.String("tokens", "", "the tokens file (JSON array of hashed tokens); default DATA/tokens.json")
+	findings := fs.String("findings", "", "a JSON file of SFO findings thresholds (default DOMAIN.md's)")
+	var overrides thresholdFlags
+	fs.Var(&overrides, "threshold", "override one findings threshold: name=duration (e.g. ack_routine=3d); repeatable")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
+	}
+	th, err := loadThresholds(*findings)
+	if err != nil {
+		return err
+	}
+	if err := overrides.apply(&th); err != nil {
+		return err
 	}
 	if *tokensFile == "" {
 		*tokensFile = filepath.Join(sf.data, "tokens.json")
@@ -47,7 +57,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	handler := api.New(api.Config{Store: st, Tokens: tokens, Log: log, Snapshot: filepath.Join(sf.data, SnapshotFile)})
+	handler := api.New(api.Config{Store: st, Tokens: tokens, Log: log, Snapshot: filepath.Join(sf.data, SnapshotFile), Thresholds: &th})
 	if _, err := handler.Projections().Load(); err != nil {
 		return err
 	}
