@@ -2,8 +2,12 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+
+	"github.com/gorilla/mux"
 
 	"github.com/caseledger/caseledger/api/ledger"
 	"github.com/caseledger/caseledger/domain"
@@ -17,31 +21,53 @@ type errMalformed struct{ error }
 // decider returns what the ledger runs for a write: the not-found and role
 // checks (404 before 403, as API.md orders them), then the domain's decider.
 func (s *Server) decider(r *http.Request, wr write, cmd any, req ledger.Request) (ledger.Decider, error) {
-	actor := req.Actor
+	roles := wr.rolesOf()
 	if wr.stream == orgStream {
-		if !hasRole(actor, wr.rolesOf()...) {
-			return nil, errForbidden
+		decide, err := s.orgDecider(r.Context(), cmd.(domain.OrgCommand), mux.Vars(r)["code"])
+		if err != nil {
+			return nil, err
 		}
-		return s.orgDecider(r.Context(), cmd.(domain.OrgCommand))
+		return forbidUnless(req.Actor, roles, decide), nil
 	}
-	caseCmd, err := caseCommand(cmd)
-	if err != nil {
-		return nil, err
+	caseCmd, refused := caseCommand(cmd)
+	if errors.As(refused, new(errMalformed)) {
+		return nil, refused
 	}
 	_, opening := caseCmd.(domain.OpenCase)
-	decide := ledger.Case(caseCmd)
+	decide := forbidUnless(req.Actor, roles, func(h []domain.Recorded, org *domain.Org, oh []domain.Recorded, m domain.Meta) ([]domain.Recorded, error) {
+		if refused != nil {
+			return nil, refused
+		}
+		return ledger.Case(caseCmd)(h, org, oh, m)
+	})
 	return func(h []domain.Recorded, org *domain.Org, oh []domain.Recorded, m domain.Meta) ([]domain.Recorded, error) {
 		if len(h) == 0 && !opening {
 			return nil, domain.ErrCaseNotFound
-		}
-		if !hasRole(actor, wr.rolesOf()...) {
-			return nil, errForbidden
 		}
 		return decide(h, org, oh, m)
 	}, nil
 }
 
-// caseCommand turns a decoded body into its domain command.
+// forbidUnless refuses a caller without one of roles (403), after decide has
+// had its say on what the path names: an unknown id in the path is 404 first,
+// whoever asks.
+func forbidUnless(actor domain.Actor, roles []string, decide ledger.Decider) ledger.Decider {
+	return func(h []domain.Recorded, org *domain.Org, oh []domain.Recorded, m domain.Meta) ([]domain.Recorded, error) {
+		evs, err := decide(h, org, oh, m)
+		var de *domain.Error
+		if errors.As(err, &de) && de.Kind == domain.NotFound {
+			return nil, err
+		}
+		if !hasRole(actor, roles...) {
+			return nil, errForbidden
+		}
+		return evs, err
+	}
+}
+
+// caseCommand turns a decoded body into its domain command. A replacement
+// of an unknown event type is a validation refusal (an unknown enumeration
+// value); one whose data does not decode is malformed.
 func caseCommand(cmd any) (domain.Command, error) {
 	b, ok := cmd.(retractBody)
 	if !ok {
@@ -49,6 +75,9 @@ func caseCommand(cmd any) (domain.Command, error) {
 	}
 	out := domain.RetractEntry{EventID: b.EventID, Reason: b.Reason}
 	if b.Replacement != nil {
+		if !slices.Contains(domain.EventTypes(), b.Replacement.Type) {
+			return nil, domain.ErrInvalid.Field("replacement.type", "no such event type: %q", b.Replacement.Type)
+		}
 		e, err := domain.DecodeStrict(b.Replacement.Type, b.Replacement.Data)
 		if err != nil {
 			return nil, errMalformed{fmt.Errorf("replacement: %w", err)}
@@ -59,14 +88,23 @@ func caseCommand(cmd any) (domain.Command, error) {
 }
 
 // orgDecider gathers, for a move or a departure, the officer's ownership
-// slices across cases, and returns the org decider.
-func (s *Server) orgDecider(ctx context.Context, cmd domain.OrgCommand) (ledger.Decider, error) {
+// slices across cases, and returns the org decider. pathCode is the officer
+// the path names: an absence is cancelled only through its own officer's path.
+func (s *Server) orgDecider(ctx context.Context, cmd domain.OrgCommand, pathCode string) (ledger.Decider, error) {
 	var code string
 	switch c := cmd.(type) {
 	case domain.MoveOfficer:
 		code = c.Code
 	case domain.RecordDeparture:
 		code = c.Code
+	case domain.CancelAbsence:
+		decide := ledger.Org(cmd, nil)
+		return func(h []domain.Recorded, org *domain.Org, oh []domain.Recorded, m domain.Meta) ([]domain.Recorded, error) {
+			if a, ok := domain.BuildOrg(h).Absences[c.AbsenceID]; ok && a.Code != pathCode {
+				return nil, domain.ErrAbsenceNotFound.With("%s is not an absence of %s", c.AbsenceID, pathCode)
+			}
+			return decide(h, org, oh, m)
+		}, nil
 	default:
 		return ledger.Org(cmd, nil), nil
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -20,7 +21,17 @@ const MaxBody = 1 << 20
 // readBody checks the media type and size of a write's body and returns it;
 // an empty body counts as {}. It writes the problem and returns false on failure.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	if ct := r.Header.Get("Content-Type"); ct != "" || r.ContentLength > 0 {
+	hasBody := r.ContentLength > 0
+	if r.ContentLength < 0 { // sent without a length (chunked): a body if it has a first byte
+		br := bufio.NewReader(r.Body)
+		_, err := br.Peek(1)
+		hasBody = err == nil
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{br, r.Body}
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" || hasBody {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
 			writeProblem(w, http.StatusUnsupportedMediaType, "send application/json")

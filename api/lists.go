@@ -19,9 +19,13 @@ var listReads = []read{
 	{path: "/v1/providers/{code}/pending-transfers", name: "pendingTransfers", summary: "Every transfer pending into a provider", query: []string{"team", "officer"},
 		handler: func(s *Server) http.Handler { return http.HandlerFunc(s.handlePendingTransfers) }},
 	{path: "/v1/officers/{code}/caseload", name: "officerCaseload", summary: "An officer's active cases",
-		handler: func(s *Server) http.Handler { return s.caseload(func(d *projections.Directory, c string) projections.Caseload { return d.OfficerCaseload(c) }) }},
+		handler: func(s *Server) http.Handler {
+			return s.caseload(func(d *projections.Directory, c string) projections.Caseload { return d.OfficerCaseload(c) })
+		}},
 	{path: "/v1/teams/{code}/caseload", name: "teamCaseload", summary: "A team's active cases",
-		handler: func(s *Server) http.Handler { return s.caseload(func(d *projections.Directory, c string) projections.Caseload { return d.TeamCaseload(c) }) }},
+		handler: func(s *Server) http.Handler {
+			return s.caseload(func(d *projections.Directory, c string) projections.Caseload { return d.TeamCaseload(c) })
+		}},
 	{path: "/v1/audit/actors/{id}/events", name: "actorEvents", summary: "Everything an actor recorded (auditor)", query: []string{"from", "to"},
 		handler: func(s *Server) http.Handler { return http.HandlerFunc(s.handleActorEvents) }},
 }

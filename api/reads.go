@@ -8,6 +8,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/caseledger/caseledger/domain"
+	"github.com/caseledger/caseledger/projections"
 )
 
 // read is one read route; like writes, the table feeds the router and the
@@ -49,6 +50,15 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(envs) == 0 {
 		writeProblem(w, http.StatusNotFound, "no such case")
+		return
+	}
+	history, err := domain.FromEnvelopes(envs)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if row := projections.RowOf(history, s.now()); !mayRead(actorOf(r), &row) {
+		writeProblem(w, http.StatusForbidden, errForbidden.Error())
 		return
 	}
 	page := []domain.Envelope{}

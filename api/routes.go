@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+)
 
 // routes registers every route of the API, in one place.
 func (s *Server) routes() {
@@ -29,5 +33,33 @@ func (s *Server) routes() {
 
 // allReads is every read route.
 func allReads() []read {
-	return append(append(append([]read{}, reads...), viewReads...), listReads...)
+	return append(append(append(append([]read{}, reads...), viewReads...), listReads...), timelineReads...)
+}
+
+// RouteInfo is one route the server answers: a method and a path template
+// such as /v1/cases/{crn}/closure.
+type RouteInfo struct {
+	Method string
+	Path   string
+}
+
+// Routes lists every method and path template the router serves, walked
+// from the router itself, so a test can hold the OpenAPI document to it.
+func (s *Server) Routes() []RouteInfo {
+	var out []RouteInfo
+	_ = s.router.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		path, err := route.GetPathTemplate()
+		if err != nil {
+			return nil
+		}
+		methods, err := route.GetMethods()
+		if err != nil {
+			return nil // a prefix that only holds a subrouter
+		}
+		for _, m := range methods {
+			out = append(out, RouteInfo{Method: m, Path: path})
+		}
+		return nil
+	})
+	return out
 }

@@ -36,6 +36,7 @@ func (l *Ledger) Execute(ctx context.Context, req Request, decide Decider) (Resu
 	if seed == [16]byte{} {
 		seed = SeedFor(req.Key)
 	}
+	defer l.turns.take(req.Stream)()
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		res, err := l.attempt(ctx, req, decide, seed)
 		if !errors.Is(err, store.ErrWrongRevision) {

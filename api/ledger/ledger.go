@@ -42,6 +42,8 @@ type Ledger struct {
 
 	orgMu  sync.Mutex
 	orgLog []domain.Envelope // the org stream as last read
+
+	turns turns // writers of one stream, one at a time
 }
 
 // New returns a ledger over st with the given clock.
