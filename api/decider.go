@@ -83,6 +83,9 @@ func caseCommand(cmd any) (domain.Command, error) {
 			return nil, errMalformed{fmt.Errorf("replacement: %w", err)}
 		}
 		out.Replacement = e
+		if b.Replacement.OccurredAt != nil {
+			out.ReplacementOccurredAt = b.Replacement.OccurredAt.UTC()
+		}
 	}
 	return out, nil
 }

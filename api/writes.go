@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/caseledger/caseledger/domain"
 )
@@ -106,6 +107,9 @@ type retractBody struct {
 type replacement struct {
 	Type string          `json:"type"`
 	Data json.RawMessage `json:"data"`
+	// OccurredAt is when the corrected entry happened; by default, when the
+	// retracted one did.
+	OccurredAt *time.Time `json:"occurred_at,omitempty"`
 }
 
 // rolesOf returns who may call w: practitioners write cases unless the

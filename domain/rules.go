@@ -14,12 +14,21 @@ var allowedWhenClosed = map[string]bool{
 // just before r, at r's occurred_at), with org as the reference data. It is
 // the one place where the case rules live: Decide runs it on new events
 // (fresh), and on every later event when the history is re-folded around
-// them. Field validation comes first, so a request that is both invalid and
-// refused by a rule is answered 422, as API.md orders the checks.
+// them. The refusals come in API.md's order: an unknown thing acted on (404)
+// first, then invalid fields (422), then the business rules (409).
 func check(c *Case, org *Org, r Recorded, fresh bool) *Error {
+	ruleErr := checkState(c, org, r, fresh)
+	if ruleErr != nil && ruleErr.Kind == NotFound {
+		return ruleErr
+	}
 	if err := validateFields(r.Event); err != nil {
 		return err
 	}
+	return ruleErr
+}
+
+// checkState checks r against the state: everything but its own fields.
+func checkState(c *Case, org *Org, r Recorded, fresh bool) *Error {
 	if _, ok := r.Event.(CaseOpened); !ok && !c.Opened {
 		return ErrCaseNotOpen
 	}
