@@ -1,7 +1,7 @@
 # caseledger — the two commands a newcomer needs are `make run` and `make test`.
 GO      ?= go
 BIN     := bin/caseledger
-DATA    ?= data
+DEMO    ?= data/demo
 ADDR    ?= 127.0.0.1:8080
 
 .PHONY: run build test ci lint deps bench clean
@@ -9,9 +9,11 @@ ADDR    ?= 127.0.0.1:8080
 build:
 	$(GO) build -o $(BIN) ./cmd/caseledger
 
-## run: build and serve on the embedded store in $(DATA)
+## run: build, generate the demo into a fresh $(DEMO), serve it, print URL and tokens
 run: build
-	$(BIN) serve --data $(DATA) --addr $(ADDR)
+	rm -rf $(DEMO)
+	$(BIN) demo --data $(DEMO)
+	$(BIN) serve --data $(DEMO) --addr $(ADDR)
 
 ## test: every test, with the race detector
 test:

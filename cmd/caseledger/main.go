@@ -45,8 +45,10 @@ const usage = `usage: caseledger <command> [flags]
 commands:
   serve    serve the HTTP API (--addr, --data DIR or --store esdb://...)
   verify   check every stream's hash chain (--data DIR or --store esdb://...)
+  timeline timeline CRN --format json|csv|html [--known-at T]: a case's SFO timeline, offline
   rebuild  rebuild every projection from the store and write a snapshot
   token    token new --id --name --org --roles [--file]: print a new token, append its hash
+  demo     fill an empty store with invented case histories and print demo tokens (--data DIR, --cases, --seed, --tokens)
 
 Run "caseledger <command> -h" for a command's flags.
 `
@@ -62,10 +64,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runServe(ctx, args[1:], stdout, stderr)
 	case "verify":
 		return runVerify(ctx, args[1:], stdout, stderr)
+	case "timeline":
+		return runTimeline(ctx, args[1:], stdout, stderr)
 	case "rebuild":
 		return runRebuild(ctx, args[1:], stdout, stderr)
 	case "token":
 		return runToken(ctx, args[1:], stdout, stderr)
+	case "demo":
+		return runDemo(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
