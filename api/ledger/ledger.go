@@ -41,7 +41,8 @@ type Ledger struct {
 	now   func() time.Time
 
 	orgMu  sync.Mutex
-	orgLog []domain.Envelope // the org stream as last read
+	orgHistory []domain.Recorded // the org stream as last read, decoded
+	org        *domain.Org       // built from orgHistory; never mutated once built
 
 	turns turns // writers of one stream, one at a time
 }
@@ -128,25 +129,31 @@ func (l *Ledger) ReadStream(ctx context.Context, stream string) ([]domain.Envelo
 	}
 }
 
-// Org returns the reference data as currently stored.
+// Org returns the reference data as currently stored. It reads only the org
+// events stored since the last call, and rebuilds the org only when there
+// were some; callers must not modify what it returns.
 func (l *Ledger) Org(ctx context.Context) (*domain.Org, []domain.Recorded, error) {
 	l.orgMu.Lock()
 	defer l.orgMu.Unlock()
-	from := uint64(len(l.orgLog))
+	from, grew := uint64(len(l.orgHistory)), false
 	for {
 		page, err := l.store.ReadStream(ctx, domain.OrgStream, from, readPage)
 		if err != nil {
 			return nil, nil, fmt.Errorf("read org: %w", err)
 		}
-		l.orgLog = append(l.orgLog, page...)
+		decoded, err := domain.FromEnvelopes(page)
+		if err != nil {
+			return nil, nil, err
+		}
+		l.orgHistory = append(l.orgHistory, decoded...)
+		grew = grew || len(page) > 0
 		if len(page) < readPage {
 			break
 		}
 		from += uint64(len(page))
 	}
-	history, err := domain.FromEnvelopes(l.orgLog)
-	if err != nil {
-		return nil, nil, err
+	if grew || l.org == nil {
+		l.org = domain.BuildOrg(l.orgHistory)
 	}
-	return domain.BuildOrg(history), history, nil
+	return l.org, l.orgHistory[:len(l.orgHistory):len(l.orgHistory)], nil
 }
