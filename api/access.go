@@ -2,6 +2,7 @@ package api
 
 import (
 	"slices"
+	"time"
 
 	"github.com/caseledger/caseledger/domain"
 	"github.com/caseledger/caseledger/projections"
@@ -46,4 +47,48 @@ func practitionerReaches(org string, row *projections.CaseRow) bool {
 		return row.OpenedBy == org || (row.LastOwner != nil && row.LastOwner.Provider == org)
 	}
 	return false
+}
+
+// mayWrite decides whether actor (who holds the route's role) may carry out
+// cmd on the case whose history is h, judged on its current state:
+// practitioners write the cases they may read — and only the provider a
+// transfer is addressed to accepts or rejects it, and only the provider it
+// comes from cancels it; reviewers complete reviews of cases with an SFO; a
+// limited-access case refuses excluded users (or everyone off its allow list).
+func mayWrite(a domain.Actor, cmd domain.Command, h []domain.Recorded, now time.Time) bool {
+	if _, opening := cmd.(domain.OpenCase); opening {
+		return true
+	}
+	row := projections.RowOf(h, now)
+	if slices.Contains(row.Excluded, a.ID) || (len(row.AllowList) > 0 && !slices.Contains(row.AllowList, a.ID)) {
+		return false
+	}
+	switch c := cmd.(type) {
+	case domain.RestrictAccess:
+		return hasRole(a, RoleAdmin)
+	case domain.CompleteSFOReview:
+		return row.SFO
+	case domain.AcceptTransfer:
+		return transferParty(row, c.TransferID, a.Organisation, true)
+	case domain.RejectTransfer:
+		return transferParty(row, c.TransferID, a.Organisation, true)
+	case domain.CancelTransfer:
+		return transferParty(row, c.TransferID, a.Organisation, false)
+	}
+	return practitionerReaches(a.Organisation, &row)
+}
+
+// transferParty reports whether org is the transfer's receiving (to) or
+// sending (from) provider. A transfer that is not pending is left to the
+// decider to refuse (404 or 409), so the answer does not depend on the caller.
+func transferParty(row projections.CaseRow, id, org string, to bool) bool {
+	for _, p := range row.Pending {
+		if p.TransferID == id {
+			if to {
+				return p.To.Provider == org
+			}
+			return p.From.Provider == org
+		}
+	}
+	return practitionerReaches(org, &row)
 }

@@ -27,14 +27,17 @@ func (s *Server) decider(r *http.Request, wr write, cmd any, req ledger.Request)
 		if err != nil {
 			return nil, err
 		}
-		return forbidUnless(req.Actor, roles, decide), nil
+		return forbidUnless(func([]domain.Recorded, domain.Meta) bool { return hasRole(req.Actor, roles...) }, decide), nil
 	}
 	caseCmd, refused := caseCommand(cmd)
 	if errors.As(refused, new(errMalformed)) {
 		return nil, refused
 	}
 	_, opening := caseCmd.(domain.OpenCase)
-	decide := forbidUnless(req.Actor, roles, func(h []domain.Recorded, org *domain.Org, oh []domain.Recorded, m domain.Meta) ([]domain.Recorded, error) {
+	allowed := func(h []domain.Recorded, m domain.Meta) bool {
+		return hasRole(req.Actor, roles...) && mayWrite(req.Actor, caseCmd, h, m.Now)
+	}
+	decide := forbidUnless(allowed, func(h []domain.Recorded, org *domain.Org, oh []domain.Recorded, m domain.Meta) ([]domain.Recorded, error) {
 		if refused != nil {
 			return nil, refused
 		}
@@ -48,17 +51,17 @@ func (s *Server) decider(r *http.Request, wr write, cmd any, req ledger.Request)
 	}, nil
 }
 
-// forbidUnless refuses a caller without one of roles (403), after decide has
+// forbidUnless refuses a caller that allowed refuses (403), after decide has
 // had its say on what the path names: an unknown id in the path is 404 first,
 // whoever asks.
-func forbidUnless(actor domain.Actor, roles []string, decide ledger.Decider) ledger.Decider {
+func forbidUnless(allowed func([]domain.Recorded, domain.Meta) bool, decide ledger.Decider) ledger.Decider {
 	return func(h []domain.Recorded, org *domain.Org, oh []domain.Recorded, m domain.Meta) ([]domain.Recorded, error) {
 		evs, err := decide(h, org, oh, m)
 		var de *domain.Error
 		if errors.As(err, &de) && de.Kind == domain.NotFound {
 			return nil, err
 		}
-		if !hasRole(actor, roles...) {
+		if !allowed(h, m) {
 			return nil, errForbidden
 		}
 		return evs, err

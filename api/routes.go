@@ -33,7 +33,11 @@ func (s *Server) routes() {
 
 // allReads is every read route.
 func allReads() []read {
-	return append(append(append(append([]read{}, reads...), viewReads...), listReads...), timelineReads...)
+	var out []read
+	for _, t := range [][]read{reads, viewReads, listReads, timelineReads, auditReads} {
+		out = append(out, t...)
+	}
+	return out
 }
 
 // RouteInfo is one route the server answers: a method and a path template

@@ -36,6 +36,9 @@ type Config struct {
 	Snapshot string
 	// Thresholds are the SFO findings' thresholds; DOMAIN.md's defaults when zero.
 	Thresholds *projections.Thresholds
+	// NoAccessLog turns the access log off — for measuring its cost only;
+	// no production configuration sets it.
+	NoAccessLog bool
 }
 
 // Server serves the HTTP API over a store.
@@ -50,7 +53,8 @@ type Server struct {
 
 	runner *runner.Runner
 
-	thresholds projections.Thresholds
+	thresholds  projections.Thresholds
+	noAccessLog bool
 
 	officersMu sync.Mutex
 	officers   *projections.OfficerCases
@@ -69,6 +73,7 @@ func New(cfg Config) *Server {
 	s := &Server{store: cfg.Store, ledger: ledger.New(cfg.Store, now), tokens: tokens, log: cfg.Log, now: now,
 		router: mux.NewRouter(), metrics: newMetrics(), officers: projections.NewOfficerCases(),
 		runner: runner.New(cfg.Store, now, cfg.Snapshot)}
+	s.noAccessLog = cfg.NoAccessLog
 	s.thresholds = projections.DefaultThresholds()
 	if cfg.Thresholds != nil {
 		s.thresholds = *cfg.Thresholds

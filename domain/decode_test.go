@@ -59,6 +59,7 @@ func samples() []domain.Event {
 		domain.SFONotified{SFOID: "sfo1", Offence: "murder", OffenceDate: "2026-05-01", ChargedAt: later, FirstAppearanceAt: &later, Category: "mandatory"},
 		domain.SFOReviewCompleted{SFOID: "sfo1", Summary: "lessons learnt"},
 		domain.EntryRetracted{EventID: "e1", Reason: "wrong case"},
+		domain.AccessRecorded{View: "summary", Outcome: domain.AccessAllowed},
 		domain.ProviderRegistered{Code: "NPS", Name: "National Probation Service", HighRisk: true},
 		domain.TeamRegistered{Code: "N1", Provider: "NPS", Name: "Leeds North", Phone: "0113", Email: "n1@x"},
 		domain.OfficerRegistered{Code: "N01", Name: "Sam Pike", Grade: "PO", Team: "N1", Phone: "1", Email: "n01@x"},

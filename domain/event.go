@@ -41,7 +41,7 @@ func init() {
 		CustodyRemanded{}, CustodyReleased{}, RecallRaised{}, RecallConcluded{},
 		InformationReceived{}, InformationRouted{}, InformationAcknowledged{}, InformationShared{},
 		SFONotified{}, SFOReviewCompleted{},
-		EntryRetracted{},
+		EntryRetracted{}, AccessRecorded{},
 		ProviderRegistered{}, TeamRegistered{}, OfficerRegistered{}, OfficerMoved{},
 		OfficerAbsenceRecorded{}, OfficerAbsenceCancelled{}, OfficerLeft{},
 	)

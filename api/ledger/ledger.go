@@ -40,7 +40,7 @@ type Ledger struct {
 	store Store
 	now   func() time.Time
 
-	orgMu  sync.Mutex
+	orgMu      sync.Mutex
 	orgHistory []domain.Recorded // the org stream as last read, decoded
 	org        *domain.Org       // built from orgHistory; never mutated once built
 
