@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/caseledger/caseledger/api"
+	"github.com/caseledger/caseledger/domain/merkle"
 )
 
 // runServe serves the API until ctx ends, then shuts down gracefully.
@@ -24,6 +25,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	tokensFile := fs.String("tokens", "", "the tokens file (JSON array of hashed tokens); default DATA/tokens.json")
+	signKey := fs.String("checkpoint-key", "", "an Ed25519 private key (PEM PKCS#8, or a hex/base64 seed) to sign checkpoints with")
+	signEvery := fs.Duration("checkpoint-every", time.Minute, "how often to sign a checkpoint when the ledger has grown")
 	findings := fs.String("findings", "", "a JSON file of SFO findings thresholds (default DOMAIN.md's)")
 	var overrides thresholdFlags
 	fs.Var(&overrides, "threshold", "override one findings threshold: name=duration (e.g. ack_routine=3d); repeatable")
@@ -60,6 +63,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	handler := api.New(api.Config{Store: st, Tokens: tokens, Log: log, Snapshot: filepath.Join(sf.data, SnapshotFile), Thresholds: &th})
 	if _, err := handler.Projections().Load(); err != nil {
 		return err
+	}
+	if *signKey != "" {
+		data, err := os.ReadFile(*signKey)
+		if err != nil {
+			return err
+		}
+		key, err := merkle.ParsePrivateKey(data)
+		if err != nil {
+			return fmt.Errorf("--checkpoint-key: %w", err)
+		}
+		if err := handler.Projections().SetSigner(key, filepath.Join(sf.data, CheckpointsFile), *signEvery); err != nil {
+			return err
+		}
 	}
 	runCtx, stopRunner := context.WithCancel(ctx)
 	defer stopRunner()

@@ -36,6 +36,9 @@ func (f *storeFlags) register(fs *flag.FlagSet) {
 // DBFile is the embedded store's file inside the data directory.
 const DBFile = "caseledger.db"
 
+// CheckpointsFile is where signed checkpoints are kept, one JSON object a line.
+const CheckpointsFile = "checkpoints.jsonl"
+
 // SnapshotFile is where the projections checkpoint, inside the data directory.
 const SnapshotFile = "projections.json"
 

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"strings"
 	"sync"
@@ -30,11 +31,16 @@ type Runner struct {
 	dir    *projections.Directory
 	actors *projections.Actors
 	head   uint64 // the store's last known position, for lag
+	tree   *ledgerTree
+
+	signKey   ed25519.PrivateKey
+	signPath  string
+	signEvery time.Duration
 }
 
 // New returns a runner over src; snapshot is the file it checkpoints to ("" for none).
 func New(src Source, now func() time.Time, snapshot string) *Runner {
-	return &Runner{src: src, now: now, snap: snapshot, dir: projections.NewDirectory(), actors: projections.NewActors()}
+	return &Runner{src: src, now: now, snap: snapshot, dir: projections.NewDirectory(), actors: projections.NewActors(), tree: newLedgerTree()}
 }
 
 // Read calls f with the projections, read-locked, after catching up with
@@ -73,7 +79,7 @@ func (r *Runner) catchUp(ctx context.Context, progress func(uint64)) (int, error
 			return n, fmt.Errorf("projections: read after %d: %w", r.dir.Position, err)
 		}
 		if len(page) == 0 {
-			return n, nil
+			return n, r.catchUpTree(ctx)
 		}
 		if err := r.apply(ctx, page); err != nil {
 			return n, err
