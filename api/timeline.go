@@ -27,12 +27,14 @@ func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusBadRequest, "format must be json, csv or html", fieldErr("format", "unknown format"))
 		return
 	}
-	_, history, ok := s.caseSnapshot(w, r)
+	snap, history, ok := s.caseSnapshot(w, r)
 	if !ok {
 		return
 	}
-	knownAt, _ := queryTime(w, r, "known_at", s.now())
-	defFrom, defTo := projections.DefaultWindow(history, s.now())
+	knownAt := snap.KnownAt
+	// The default window is decided by what was known at known_at: an SFO
+	// recorded later must not move it.
+	defFrom, defTo := projections.DefaultWindow(snap.Known, s.now())
 	from, ok := queryTime(w, r, "from", defFrom)
 	if !ok {
 		return
