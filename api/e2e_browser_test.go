@@ -50,7 +50,9 @@ func TestTimelinePageInBrowser(t *testing.T) {
 		for _, f := range d.Findings {
 			require.Contains(t, dom, `<span class="rule">`+f.Rule+`</span>`)
 		}
-		require.Equal(t, len(d.Findings), strings.Count(dom, `<div class="finding">`), "every finding")
+		late := countRule(d.Findings, "late_entry")
+		require.Equal(t, late, strings.Count(dom, `<tr class="late-entry">`), "every late entry, in the late entries table")
+		require.Equal(t, len(d.Findings)-late, strings.Count(dom, `<div class="finding">`), "every finding")
 		require.Contains(t, dom, "<h2>Chronology (")
 		for _, e := range d.Entries {
 			require.Contains(t, dom, `<tr id="ev-`+e.EventID+`"`, "a chronology row for %s", e.Type)

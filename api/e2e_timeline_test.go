@@ -451,7 +451,9 @@ func TestIncidentTimelineHTML(t *testing.T) {
 	for _, f := range d.Findings {
 		require.Contains(t, page, `<span class="rule">`+f.Rule+`</span>`, "every finding is on the page")
 	}
-	require.Equal(t, len(d.Findings), strings.Count(page, `<div class="finding">`))
+	late := countRule(d.Findings, "late_entry")
+	require.Equal(t, late, strings.Count(page, `<tr class="late-entry">`), "every late entry, in the late entries table")
+	require.Equal(t, len(d.Findings)-late, strings.Count(page, `<div class="finding">`))
 	for _, e := range d.Entries {
 		require.Equal(t, 1, strings.Count(page, `<tr id="ev-`+e.EventID+`"`), "one table row per entry: %s", e.Type)
 	}
@@ -487,4 +489,15 @@ func TestTimelineRetractedEntries(t *testing.T) {
 
 	before := in.timeline(t, h, "known_at", in.sfo.RecordedAt)
 	require.Len(t, before.ofRule("information_misrouted"), 1, "as known before the retraction, the finding stood")
+}
+
+// countRule counts the findings of one rule.
+func countRule(fs []timelineFinding, rule string) int {
+	n := 0
+	for _, f := range fs {
+		if f.Rule == rule {
+			n++
+		}
+	}
+	return n
 }

@@ -86,6 +86,15 @@ func buildSVG(v projections.TimelineView) svgModel {
 		band(0, clamp(s.From, v), clamp(to, v), colour(s.Provider), fmt.Sprintf("%s (%s, %s) from %s", s.Officer, s.Team, s.Provider, uk(s.From)),
 			s.Officer+" · "+s.Provider, "#ev-"+s.EventID, 0.9)
 	}
+	for _, a := range v.Lanes.Absences {
+		x1, x2 := x(clamp(a.From, v)), x(clamp(a.To, v))
+		title := "owner absent, no cover recorded"
+		if a.Value != "" {
+			title = "owner absent, covered by " + a.Value
+		}
+		m.Rects = append(m.Rects, svgRect{X: x1, Y: top(0) + float64(laneH-12)/2, W: max(x2-x1, 1), H: float64(laneH-12) / 2,
+			Fill: "#1d2125", Stroke: "#ffffff", Title: title + " from " + uk(a.From) + " to " + uk(a.To), Opacity: 0.55, TextFill: "#ffffff"})
+	}
 	for _, p := range v.Lanes.RoSH {
 		band(1, clamp(p.From, v), clamp(p.To, v), roshColour[p.Value], "RoSH "+words(p.Value)+" from "+uk(p.From), words(p.Value), "#ev-"+p.EventID, 0.95)
 	}
@@ -119,6 +128,9 @@ func buildSVG(v projections.TimelineView) svgModel {
 		m.Dots = append(m.Dots, svgDot{X: x(in.ReceivedAt), Y: mid(4), Fill: fill, Title: "information " + in.ID + " received " + uk(in.ReceivedAt), Href: "#ev-" + in.EventID})
 	}
 	for _, f := range v.Findings {
+		if f.Rule == projections.RuleLateEntry {
+			continue // shown in the chronology's lag column
+		}
 		href := ""
 		if len(f.Evidence) > 0 {
 			href = "#ev-" + f.Evidence[0]

@@ -59,7 +59,7 @@ type pageModel struct {
 	CRN, Person, DOB, From, To, KnownAt, Zone string
 	CSS                                       template.CSS
 	SVG                                       svgModel
-	Findings                                  []pageFinding
+	Findings, LateEntries                     []pageFinding
 	Entries                                   []pageEntry
 }
 
@@ -69,7 +69,12 @@ func RenderTimelineHTML(w io.Writer, v projections.TimelineView, lateAfter time.
 		From: uk(v.From), To: uk(v.To), KnownAt: uk(v.KnownAt), Zone: "Europe/London", CSS: template.CSS(timelineCSS),
 		SVG: buildSVG(v)}
 	for _, f := range v.Findings {
-		m.Findings = append(m.Findings, pageFinding{Rule: f.Rule, From: uk(f.From), To: uk(f.To), Summary: f.Summary, Evidence: f.Evidence})
+		pf := pageFinding{Rule: f.Rule, From: uk(f.From), To: uk(f.To), Summary: f.Summary, Evidence: f.Evidence}
+		if f.Rule == projections.RuleLateEntry {
+			m.LateEntries = append(m.LateEntries, pf)
+		} else {
+			m.Findings = append(m.Findings, pf)
+		}
 	}
 	for _, e := range v.Entries {
 		owner := "no owner"

@@ -142,12 +142,26 @@ func (o *Org) HighRisk(provider string) bool {
 	return ok && p.HighRisk
 }
 
-// AbsenceAt returns the officer's absence covering t, if any (not cancelled).
+// AbsenceAt returns the officer's recorded, not cancelled absence covering
+// t. When absences overlap it prefers one with a cover officer (the officer
+// was covered), then the lowest absence id, so the answer never depends on
+// map order.
 func (o *Org) AbsenceAt(officer string, t time.Time) (*AbsenceInfo, bool) {
+	var best *AbsenceInfo
 	for _, a := range o.Absences {
-		if a.Code == officer && !a.Cancelled && !t.Before(a.From) && t.Before(a.To) {
-			return a, true
+		if a.Code != officer || a.Cancelled || t.Before(a.From) || !t.Before(a.To) {
+			continue
+		}
+		if best == nil || preferredAbsence(a, best) {
+			best = a
 		}
 	}
-	return nil, false
+	return best, best != nil
+}
+
+func preferredAbsence(a, b *AbsenceInfo) bool {
+	if covered := a.CoverOfficer != ""; covered != (b.CoverOfficer != "") {
+		return covered
+	}
+	return a.AbsenceID < b.AbsenceID
 }

@@ -59,9 +59,7 @@ func Contact(s Snapshot, org *domain.Org) ContactView {
 		oc.TeamPhone, oc.TeamEmail = team.Phone, team.Email
 	}
 	out.Owner = oc
-	// Overlapping absences are resolved as the findings resolve them (one
-	// with cover wins, then the lowest id), never by map order.
-	a, absent := (&replay{org: org}).absence(o.Officer, s.AsOf)
+	a, absent := org.AbsenceAt(o.Officer, s.AsOf)
 	if !absent {
 		return out
 	}

@@ -101,28 +101,9 @@ func (p *replay) factsAt(t time.Time) facts {
 	return p.steps[i-1].after
 }
 
-// absence returns the officer's recorded, not cancelled absence covering t.
-// When absences overlap it prefers one with a cover officer (the officer was
-// covered), then the lowest absence id, so the answer never depends on map
-// order.
+// absence returns the officer's absence covering t (domain.Org.AbsenceAt).
 func (p *replay) absence(officer string, t time.Time) (*domain.AbsenceInfo, bool) {
-	var best *domain.AbsenceInfo
-	for _, a := range p.org.Absences {
-		if a.Code != officer || a.Cancelled || t.Before(a.From) || !t.Before(a.To) {
-			continue
-		}
-		if best == nil || preferred(a, best) {
-			best = a
-		}
-	}
-	return best, best != nil
-}
-
-func preferred(a, b *domain.AbsenceInfo) bool {
-	if covered := a.CoverOfficer != ""; covered != (b.CoverOfficer != "") {
-		return covered
-	}
-	return a.AbsenceID < b.AbsenceID
+	return p.org.AbsenceAt(officer, t)
 }
 
 // cover returns the cover officer recorded for the officer's absence at t, or "".

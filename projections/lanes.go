@@ -12,6 +12,9 @@ type Lanes struct {
 	Custody      []Period
 	Appointments []Mark
 	Information  []InfoSpan
+	// Absences are the owners' absences while they owned the case; Value
+	// names the cover officer, or is empty when none was recorded.
+	Absences []Period
 }
 
 // Period is a value held from From until To.
@@ -109,4 +112,41 @@ func custodyAfter(e domain.Event, cur string) string {
 		}
 	}
 	return cur
+}
+
+// ownerAbsences returns the absences of each owner that overlap the slice
+// in which they owned the case.
+func ownerAbsences(slices []Slice, org *domain.Org, end time.Time) []Period {
+	var out []Period
+	if org == nil {
+		return out
+	}
+	for _, s := range slices {
+		to := end
+		if s.To != nil {
+			to = *s.To
+		}
+		for _, id := range keys(org.Absences) {
+			a := org.Absences[id]
+			if a.Code != s.Owner.Officer || a.Cancelled || !a.From.Before(to) || !a.To.After(s.From) {
+				continue
+			}
+			out = append(out, Period{From: later(a.From, s.From), To: earlierOf(a.To, to), Value: a.CoverOfficer, EventID: a.EventID})
+		}
+	}
+	return out
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earlierOf(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }

@@ -80,6 +80,7 @@ func Timeline(history []domain.Recorded, org *domain.Org, from, to, knownAt time
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].OccurredAt.Before(entries[j].OccurredAt) })
 	out.Entries = entries
 	out.Lanes = lanesOf(whole.Timeline, to)
+	out.Lanes.Absences = ownerAbsences(slices, org, to)
 	for _, sl := range slices {
 		if (sl.To != nil && !sl.To.After(from)) || !sl.From.Before(to) {
 			continue
