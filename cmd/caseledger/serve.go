@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/caseledger/caseledger/api"
@@ -27,6 +28,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	tokensFile := fs.String("tokens", "", "the tokens file (JSON array of hashed tokens); default DATA/tokens.json")
 	signKey := fs.String("checkpoint-key", "", "an Ed25519 private key (PEM PKCS#8, or a hex/base64 seed) to sign checkpoints with")
 	signEvery := fs.Duration("checkpoint-every", time.Minute, "how often to sign a checkpoint when the ledger has grown")
+	oidcIssuer := fs.String("oidc-issuer", "", "authenticate OIDC/JWT bearer tokens of this issuer instead of the tokens file")
+	oidcAudience := fs.String("oidc-audience", "", "the audience OIDC tokens must carry")
+	oidcJWKS := fs.String("oidc-jwks", "", "the identity provider's JWKS URL (https)")
+	oidcClaims := fs.String("oidc-claims", "", "claim mapping: id=sub,name=name,org=org,roles=roles (defaults shown)")
 	findings := fs.String("findings", "", "a JSON file of SFO findings thresholds (default DOMAIN.md's)")
 	var overrides thresholdFlags
 	fs.Var(&overrides, "threshold", "override one findings threshold: name=duration (e.g. ack_routine=3d); repeatable")
@@ -43,11 +48,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *tokensFile == "" {
 		*tokensFile = filepath.Join(sf.data, "tokens.json")
 	}
-	tokens, err := api.WatchTokens(*tokensFile)
-	if err != nil {
+	var tokens api.Authenticator
+	if *oidcIssuer != "" {
+		claims, err := parseClaims(*oidcClaims)
+		if err != nil {
+			return err
+		}
+		o, err := api.NewOIDC(api.OIDCConfig{Issuer: *oidcIssuer, Audience: *oidcAudience, JWKSURL: *oidcJWKS, Claims: claims})
+		if err != nil {
+			return fmt.Errorf("oidc: %w", err)
+		}
+		tokens = o
+	} else if tokens, err = api.WatchTokens(*tokensFile); err != nil {
 		return err
-	}
-	if _, err := os.Stat(*tokensFile); errors.Is(err, os.ErrNotExist) {
+	} else if _, err := os.Stat(*tokensFile); errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintf(stderr, "no tokens file at %s yet: /v1 requests are refused until one is made (caseledger token new --file %s ...)\n", *tokensFile, *tokensFile)
 	}
 	st, where, err := sf.open(ctx)
@@ -98,4 +112,31 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return nil
+}
+
+// parseClaims reads --oidc-claims: comma-separated key=claim pairs.
+func parseClaims(s string) (api.ClaimMapping, error) {
+	var m api.ClaimMapping
+	if s == "" {
+		return m, nil
+	}
+	for _, kv := range strings.Split(s, ",") {
+		k, v, ok := cutEq(strings.TrimSpace(kv))
+		if !ok {
+			return m, fmt.Errorf("--oidc-claims: %q is not key=claim", kv)
+		}
+		switch k {
+		case "id":
+			m.ID = v
+		case "name":
+			m.Name = v
+		case "org":
+			m.Organisation = v
+		case "roles":
+			m.Roles = v
+		default:
+			return m, fmt.Errorf("--oidc-claims: unknown key %q (want id, name, org, roles)", k)
+		}
+	}
+	return m, nil
 }
