@@ -8,7 +8,6 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/caseledger/caseledger/domain"
-	"github.com/caseledger/caseledger/projections"
 )
 
 // read is one read route; like writes, the table feeds the router and the
@@ -57,8 +56,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if row := projections.RowOf(history, s.now()); !mayRead(actorOf(r), &row) {
-		writeProblem(w, http.StatusForbidden, errForbidden.Error())
+	if !s.authoriseRead(w, r, crn, history, nil, nil) {
 		return
 	}
 	page := []domain.Envelope{}

@@ -91,5 +91,10 @@ func (s *Server) handleKnowledge(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, projections.KnowledgeMap(projections.At(history, at, knownAt), nil))
+	log, err := s.accessLog(r.Context(), mux.Vars(r)["crn"])
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, projections.KnowledgeMap(projections.At(history, at, knownAt), readers(log)))
 }

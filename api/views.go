@@ -54,9 +54,7 @@ func (s *Server) caseSnapshot(w http.ResponseWriter, r *http.Request) (projectio
 		writeProblem(w, http.StatusNotFound, "no such case")
 		return projections.Snapshot{}, nil, false
 	}
-	row := projections.RowOf(history, s.now())
-	if !mayRead(actorOf(r), &row) {
-		writeProblem(w, http.StatusForbidden, errForbidden.Error())
+	if !s.authoriseRead(w, r, crn, history, &asOf, &knownAt) {
 		return projections.Snapshot{}, nil, false
 	}
 	snap := projections.At(history, asOf, knownAt)
