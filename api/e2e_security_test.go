@@ -146,3 +146,16 @@ func TestEveryReadIsInTheAccessLog(t *testing.T) {
 	}
 	require.Equal(t, []string{"N01", "N02", "AUD1"}, readers, "allowed reads, in order; the refused one held nothing")
 }
+
+// TestSecurityHeadersOnEveryResponse: success, refusal and unknown route alike.
+func TestSecurityHeadersOnEveryResponse(t *testing.T) {
+	h := newHarness(t)
+	h.seedOrg(t)
+	for _, r := range []response{h.get(t, tokAuditor, "/v1/org"), h.get(t, "", "/v1/org"), h.get(t, tokAuditor, "/v1/nowhere"), h.get(t, "", "/healthz")} {
+		require.Equal(t, "nosniff", r.header.Get("X-Content-Type-Options"), "%s", r)
+		require.Equal(t, "DENY", r.header.Get("X-Frame-Options"))
+		require.Equal(t, "no-referrer", r.header.Get("Referrer-Policy"))
+		require.Contains(t, r.header.Get("Content-Security-Policy"), "default-src 'none'")
+		require.Equal(t, "no-store", r.header.Get("Cache-Control"))
+	}
+}

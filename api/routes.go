@@ -9,7 +9,7 @@ import (
 // routes registers every route of the API, in one place.
 func (s *Server) routes() {
 	r := s.router
-	r.Use(s.metrics.instrument)
+	r.Use(s.metrics.instrument, s.logRequests)
 	r.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet)
 	r.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet)
 	r.Handle("/metrics", s.metrics.handler()).Methods(http.MethodGet)
