@@ -66,6 +66,9 @@ func New(cfg Config) *Server {
 	if now == nil {
 		now = time.Now
 	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
 	tokens := cfg.Tokens
 	if tokens == nil {
 		tokens = &Tokens{}
