@@ -287,3 +287,20 @@ func TestCaseEventsReadAccess(t *testing.T) {
 		requireProblem(t, read(t, tokC01, "Z999999"), http.StatusNotFound, "not-found")
 	})
 }
+
+// TestMetricsCountAppendsAndTimeTheStore: /metrics shows appended events by
+// stream kind and store latency.
+func TestMetricsCountAppendsAndTimeTheStore(t *testing.T) {
+	h := newHarness(t)
+	h.seedOrg(t)
+	crn := h.newCRN()
+	h.openCase(t, crn)
+	require.Equal(t, http.StatusOK, h.get(t, tokN01, "/v1/cases/"+crn).status)
+	r := h.get(t, "", "/metrics")
+	require.Equal(t, http.StatusOK, r.status)
+	body := string(r.body)
+	require.Contains(t, body, `caseledger_events_appended_total{stream="case"} 2`)
+	require.Contains(t, body, `caseledger_events_appended_total{stream="access"} 1`)
+	require.Contains(t, body, `caseledger_store_duration_seconds_count{op="append"}`)
+	require.Contains(t, body, `caseledger_projection_position`)
+}

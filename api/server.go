@@ -73,9 +73,11 @@ func New(cfg Config) *Server {
 	if tokens == nil {
 		tokens = &Tokens{}
 	}
-	s := &Server{store: cfg.Store, ledger: ledger.New(cfg.Store, now), tokens: tokens, log: cfg.Log, now: now,
-		router: mux.NewRouter(), metrics: newMetrics(), officers: projections.NewOfficerCases(),
-		runner: runner.New(cfg.Store, now, cfg.Snapshot)}
+	m := newMetrics()
+	st := newMeasuredStore(cfg.Store, m)
+	s := &Server{store: st, ledger: ledger.New(st, now), tokens: tokens, log: cfg.Log, now: now,
+		router: mux.NewRouter(), metrics: m, officers: projections.NewOfficerCases(),
+		runner: runner.New(st, now, cfg.Snapshot)}
 	s.noAccessLog = cfg.NoAccessLog
 	s.thresholds = projections.DefaultThresholds()
 	if cfg.Thresholds != nil {

@@ -1,0 +1,58 @@
+package api
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/caseledger/caseledger/domain"
+	"github.com/caseledger/caseledger/store"
+)
+
+// measuredStore counts appended events by stream kind and times every store
+// call, for /metrics.
+type measuredStore struct {
+	Store
+	appends *prometheus.CounterVec
+	latency *prometheus.HistogramVec
+}
+
+func newMeasuredStore(st Store, m *metrics) *measuredStore {
+	ms := &measuredStore{Store: st, appends: m.appends,
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "caseledger_store_duration_seconds", Help: "Event store call latency, by operation.",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16),
+		}, []string{"op"})}
+	m.registry.MustRegister(ms.latency)
+	return ms
+}
+
+// streamLabel is the metrics label of a stream: case, access, org.
+func streamLabel(stream string) string {
+	kind, _, _ := strings.Cut(stream, "-")
+	return kind
+}
+
+func (m *measuredStore) Append(ctx context.Context, stream string, expected store.Expected, evs ...domain.Envelope) (store.Appended, error) {
+	start := time.Now()
+	res, err := m.Store.Append(ctx, stream, expected, evs...)
+	m.latency.WithLabelValues("append").Observe(time.Since(start).Seconds())
+	if err == nil && !res.Duplicate {
+		m.appends.WithLabelValues(streamLabel(stream)).Add(float64(len(evs)))
+	}
+	return res, err
+}
+
+func (m *measuredStore) ReadStream(ctx context.Context, stream string, from uint64, limit int) ([]domain.Envelope, error) {
+	start := time.Now()
+	defer func() { m.latency.WithLabelValues("read_stream").Observe(time.Since(start).Seconds()) }()
+	return m.Store.ReadStream(ctx, stream, from, limit)
+}
+
+func (m *measuredStore) ReadAll(ctx context.Context, after uint64, limit int) ([]domain.Envelope, error) {
+	start := time.Now()
+	defer func() { m.latency.WithLabelValues("read_all").Observe(time.Since(start).Seconds()) }()
+	return m.Store.ReadAll(ctx, after, limit)
+}
