@@ -4,7 +4,7 @@ BIN     := bin/caseledger
 DEMO    ?= data/demo
 ADDR    ?= 127.0.0.1:8080
 
-.PHONY: run build test ci lint deps bench clean
+.PHONY: run build test test-crash ci lint deps bench clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/caseledger
@@ -18,6 +18,10 @@ run: build
 ## test: every test, with the race detector
 test:
 	$(GO) test -race -count=1 ./...
+
+## test-crash: kill the real server under 64 writers, 20 times, and check nothing acknowledged is lost
+test-crash:
+	CASELEDGER_CRASH_ITERATIONS=$${CASELEDGER_CRASH_ITERATIONS:-20} $(GO) test -count=1 -run TestCrashUnderConcurrentWrites -v ./cmd/caseledger/
 
 ## lint: gofmt and go vet
 lint:
@@ -33,7 +37,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./store/sqlite/
 
 ## ci: everything CI checks
-ci: test lint deps
+ci: test lint deps test-crash
 	$(GO) test -run '^$$' -bench . -benchtime 100x ./store/sqlite/
 
 clean:
