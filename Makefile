@@ -4,7 +4,7 @@ BIN     := bin/caseledger
 DEMO    ?= data/demo
 ADDR    ?= 127.0.0.1:8080
 
-.PHONY: run build test test-crash ci lint deps bench clean
+.PHONY: run build test test-crash fuzz ci lint deps bench clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/caseledger
@@ -23,6 +23,10 @@ test:
 test-crash:
 	CASELEDGER_CRASH_ITERATIONS=$${CASELEDGER_CRASH_ITERATIONS:-20} $(GO) test -count=1 -run TestCrashUnderConcurrentWrites -v ./cmd/caseledger/
 
+## fuzz: every fuzz target for FUZZTIME (default 5s) each
+fuzz:
+	bash .ci/fuzz.sh
+
 ## lint: gofmt and go vet
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -37,7 +41,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./store/sqlite/
 
 ## ci: everything CI checks
-ci: test lint deps test-crash
+ci: test lint deps test-crash fuzz
 	$(GO) test -run '^$$' -bench . -benchtime 100x ./store/sqlite/
 
 clean:
