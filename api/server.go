@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -56,6 +57,8 @@ type Server struct {
 	thresholds  projections.Thresholds
 	noAccessLog bool
 
+	draining atomic.Bool
+
 	officersMu sync.Mutex
 	officers   *projections.OfficerCases
 }
@@ -103,8 +106,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cross-Origin-Resource-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
 	h.Set("Cache-Control", "no-store")
+	if s.draining.Load() && r.URL.Path != "/healthz" {
+		writeProblem(w, http.StatusServiceUnavailable, "the server is shutting down; try again")
+		return
+	}
 	s.router.ServeHTTP(w, r)
 }
+
+// Drain makes the server answer every new request (but /healthz) 503 with
+// Retry-After, while requests already in flight complete: the first step of
+// a graceful shutdown.
+func (s *Server) Drain() { s.draining.Store(true) }
 
 // handleHealthz serves GET /healthz: the process is up.
 func (s *Server) handleHealthz(w http.ResponseWriter, _ *http.Request) {

@@ -103,6 +103,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	case <-ctx.Done():
 	}
+	// Graceful shutdown: new requests get 503, those in flight complete
+	// (their writes are durable before they are answered), then the store
+	// and a last projections snapshot are closed.
+	handler.Drain()
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
