@@ -28,7 +28,7 @@ func (s *Server) handleCheckpoints(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusForbidden, errForbidden.Error())
 		return
 	}
-	if err := s.runner.CatchUp(r.Context()); err != nil {
+	if err := s.runner.CatchUpTree(r.Context()); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -46,7 +46,7 @@ func (s *Server) handleProof(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusBadRequest, "event_id is required", fieldErr("event_id", "required"))
 		return
 	}
-	if err := s.runner.CatchUp(r.Context()); err != nil {
+	if err := s.runner.CatchUpTree(r.Context()); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -149,9 +149,17 @@ func (r *Runner) signCheckpoint(now time.Time) error {
 	return nil
 }
 
-// catchUpTree appends every event after the tree's position. The tree is not
-// part of the projections' snapshot: after a restart it is rebuilt from the
-// store while the projections already answer. Called with r.mu held.
+// CatchUpTree brings the Merkle tree up to the store and signs a checkpoint
+// when one is due. The tree is not part of the projections' snapshot: after
+// a restart it is rebuilt from the store in the background (Run) while the
+// projections already answer; the checkpoint and proof routes call it first.
+func (r *Runner) CatchUpTree(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.catchUpTree(ctx)
+}
+
+// catchUpTree appends every event after the tree's position. Called with r.mu held.
 func (r *Runner) catchUpTree(ctx context.Context) error {
 	for {
 		page, err := r.src.ReadAll(ctx, r.tree.position, pageSize)

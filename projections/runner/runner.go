@@ -79,7 +79,7 @@ func (r *Runner) catchUp(ctx context.Context, progress func(uint64)) (int, error
 			return n, fmt.Errorf("projections: read after %d: %w", r.dir.Position, err)
 		}
 		if len(page) == 0 {
-			return n, r.catchUpTree(ctx)
+			return n, nil
 		}
 		if err := r.apply(ctx, page); err != nil {
 			return n, err

@@ -87,6 +87,9 @@ func (r *Runner) Run(ctx context.Context, interval time.Duration, errs func(erro
 		if _, err := r.catchUp(ctx, nil); err != nil && ctx.Err() == nil {
 			errs(err)
 		}
+		if err := r.CatchUpTree(ctx); err != nil && ctx.Err() == nil {
+			errs(err)
+		}
 		if pos := r.Position(); pos != saved {
 			if err := r.Save(); err != nil {
 				errs(err)
