@@ -55,15 +55,15 @@ var ErrUnknownEvent = errors.New("no such event")
 
 // Checkpoints returns the signed checkpoints, oldest first.
 func (r *Runner) Checkpoints() []merkle.Checkpoint {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
+	r.treeMu.Lock()
+	defer r.treeMu.Unlock()
 	return append([]merkle.Checkpoint{}, r.tree.checkpoints...)
 }
 
 // Prove returns the inclusion proof of an event in the latest checkpoint.
 func (r *Runner) Prove(eventID string) (Proof, error) {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
+	r.treeMu.Lock()
+	defer r.treeMu.Unlock()
 	i, ok := r.tree.index[eventID]
 	if !ok {
 		return Proof{}, ErrUnknownEvent
@@ -92,8 +92,8 @@ func (r *Runner) Prove(eventID string) (Proof, error) {
 // at most once per interval, appending each to the file at path (one JSON
 // object a line, fsync'd) — loaded again on start.
 func (r *Runner) SetSigner(key ed25519.PrivateKey, path string, interval time.Duration) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	r.treeMu.Lock()
+	defer r.treeMu.Unlock()
 	r.signKey, r.signPath, r.signEvery = key, path, interval
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -115,7 +115,7 @@ func (r *Runner) SetSigner(key ed25519.PrivateKey, path string, interval time.Du
 }
 
 // signCheckpoint signs the tree as it stands if it grew since the last
-// checkpoint and the interval has passed. Called with r.mu held.
+// checkpoint and the interval has passed. Called with r.treeMu held.
 func (r *Runner) signCheckpoint(now time.Time) error {
 	size := r.tree.tree.Size()
 	if r.signKey == nil || size == 0 {
@@ -154,12 +154,14 @@ func (r *Runner) signCheckpoint(now time.Time) error {
 // a restart it is rebuilt from the store in the background (Run) while the
 // projections already answer; the checkpoint and proof routes call it first.
 func (r *Runner) CatchUpTree(ctx context.Context) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	r.treeMu.Lock()
+	defer r.treeMu.Unlock()
 	return r.catchUpTree(ctx)
 }
 
-// catchUpTree appends every event after the tree's position. Called with r.mu held.
+// catchUpTree appends every event after the tree's position. Called with
+// r.treeMu held: the tree has a lock of its own, so rebuilding it never
+// holds up the projections' readers.
 func (r *Runner) catchUpTree(ctx context.Context) error {
 	for {
 		page, err := r.src.ReadAll(ctx, r.tree.position, pageSize)

@@ -31,6 +31,7 @@ type Runner struct {
 	dir    *projections.Directory
 	actors *projections.Actors
 	head   uint64 // the store's last known position, for lag
+	treeMu sync.Mutex
 	tree   *ledgerTree
 
 	signKey   ed25519.PrivateKey
