@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gowebpki/jcs"
@@ -76,8 +77,46 @@ type hashed struct {
 func FormatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // ComputeHash returns the SHA-256, in hex, of the RFC 8785 canonical JSON of
-// e without its hash and position.
+// e without its hash and position. The canonical JSON is written directly
+// (appendHashed); an envelope that writer leaves aside takes the slow path,
+// json.Marshal then jcs.Transform, which gives the same bytes.
 func ComputeHash(e Envelope) (string, error) {
+	s := hashScratches.Get().(*hashScratch)
+	defer s.release()
+	canon, ok := appendHashed(s.buf[:0], &e, &s.c)
+	if !ok {
+		var err error
+		if canon, err = canonicalSlow(e); err != nil {
+			return "", err
+		}
+	} else {
+		s.buf = canon
+	}
+	sum := sha256.Sum256(canon)
+	var hexSum [2 * sha256.Size]byte
+	hex.Encode(hexSum[:], sum[:])
+	return string(hexSum[:]), nil
+}
+
+// hashScratch is the memory ComputeHash reuses: the canonical JSON's buffer
+// and the canonicaliser's stacks.
+type hashScratch struct {
+	buf []byte
+	c   canonicaliser
+}
+
+var hashScratches = sync.Pool{New: func() any { return &hashScratch{buf: make([]byte, 0, 2048)} }}
+
+// release returns s to the pool, unless a huge envelope made it too big to keep.
+func (s *hashScratch) release() {
+	if cap(s.buf) <= 64<<10 && cap(s.c.tmp) <= 64<<10 && cap(s.c.members) <= 4096 {
+		hashScratches.Put(s)
+	}
+}
+
+// canonicalSlow is the canonical JSON of e by the definition: the hashed
+// struct marshalled by encoding/json, then canonicalised by jcs.Transform.
+func canonicalSlow(e Envelope) ([]byte, error) {
 	roles := e.Actor.Roles
 	if roles == nil {
 		roles = []string{}
@@ -100,14 +139,13 @@ func ComputeHash(e Envelope) (string, error) {
 	}
 	raw, err := json.Marshal(h)
 	if err != nil {
-		return "", fmt.Errorf("hash event %s: %w", e.EventID, err)
+		return nil, fmt.Errorf("hash event %s: %w", e.EventID, err)
 	}
 	canon, err := jcs.Transform(raw)
 	if err != nil {
-		return "", fmt.Errorf("canonicalise event %s: %w", e.EventID, err)
+		return nil, fmt.Errorf("canonicalise event %s: %w", e.EventID, err)
 	}
-	sum := sha256.Sum256(canon)
-	return hex.EncodeToString(sum[:]), nil
+	return canon, nil
 }
 
 // Seal places e in stream at revision after an event whose hash is prev,

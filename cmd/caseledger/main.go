@@ -45,10 +45,12 @@ const usage = `usage: caseledger <command> [flags]
 commands:
   serve    serve the HTTP API (--addr, --data DIR or --store esdb://...)
   verify   check every stream's hash chain (--data DIR or --store esdb://...)
+  import   import FILE.ndjson: bulk-import events from another system, atomic per stream, idempotent (--data DIR or --store esdb://..., --after-live)
   timeline timeline CRN --format json|csv|html [--known-at T]: a case's SFO timeline, offline
   rebuild  rebuild every projection from the store and write a snapshot
   token    token new --id --name --org --roles [--file]: print a new token, append its hash
   demo     fill an empty store with invented case histories and print demo tokens (--data DIR, --cases, --seed, --tokens)
+  bench    measure QUALITY.md's performance table on generated data (--cases, --write-cases, --duration, --runs, --json FILE, --large)
 
 Run "caseledger <command> -h" for a command's flags.
 `
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runServe(ctx, args[1:], stdout, stderr)
 	case "verify":
 		return runVerify(ctx, args[1:], stdout, stderr)
+	case "import":
+		return runImport(ctx, args[1:], stdout, stderr)
 	case "timeline":
 		return runTimeline(ctx, args[1:], stdout, stderr)
 	case "rebuild":
@@ -72,6 +76,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runToken(ctx, args[1:], stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return runBench(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

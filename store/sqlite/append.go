@@ -14,6 +14,7 @@ type request struct {
 	stream   string
 	expected store.Expected
 	events   []domain.Envelope // the store's own copies, sealed in place
+	chunk    *importChunk      // set instead of stream, expected and events by Import
 	reply    chan reply        // buffered, so the writer never waits
 }
 

@@ -14,6 +14,14 @@
 //     COMMIT returns.
 //   - An append is atomic: a failed check rolls back to its savepoint, and a
 //     failed COMMIT fails every append in the batch.
+//   - Import is many appends through the same writer: whole batches (one per
+//     stream) grouped into transactions of thousands of events, inserted with
+//     multi-row INSERTs, each transaction alone and without savepoints (a
+//     refused row rolls it back and its batches are redone one by one as
+//     appends). Import seals ahead, on the other cores, with a recorded_at
+//     read from the store's clock; the writer keeps a seal only if the
+//     stream's tip is still the one it was made after and nothing later was
+//     stamped since, and seals again otherwise.
 //   - Revisions are contiguous from 0 per stream and each event's prev_hash
 //     is the hash of the one before it; positions (the rowid) increase in
 //     commit order, and recorded_at, stamped by the writer, never decreases

@@ -18,6 +18,7 @@ type Store struct {
 	writeDB  *sql.DB // holds the one write connection, owned by the writer
 	readDB   *sql.DB // read-only pool
 	writer   *writer
+	now      func() time.Time // the writer's clock, which Import also reads
 	requests chan *request
 	commits  *broadcast
 
@@ -42,7 +43,8 @@ type config struct {
 type Option func(*config)
 
 // WithClock makes the writer stamp recorded_at from now instead of
-// time.Now. recorded_at still never decreases.
+// time.Now. recorded_at still never decreases. now must be safe to call
+// from any goroutine: Import reads it too, to seal ahead of the writer.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.now = now }
 }
@@ -63,6 +65,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{
+		now:      cfg.now,
 		requests: make(chan *request),
 		commits:  newBroadcast(),
 		quit:     make(chan struct{}),

@@ -35,8 +35,11 @@ type writer struct {
 	stamped  time.Time // the last recorded_at given out
 	tips     tips      // committed stream tips
 	maxBatch int
-	notify   func()       // wakes subscribers after a commit that wrote
-	commits  atomic.Int64 // transactions committed, to see batching at work
+	rows     *rowInserter // the multi-row INSERTs of imports
+	// importRows is the rows of the import chunk being applied, kept for its capacity.
+	importRows []row
+	notify     func()       // wakes subscribers after a commit that wrote
+	commits    atomic.Int64 // transactions committed, to see batching at work
 }
 
 // newWriter checks conn's durability settings, creates the schema, and
@@ -49,7 +52,7 @@ func newWriter(ctx context.Context, conn *sql.Conn, cfg config, notify func()) (
 	if err := migrate(ctx, conn); err != nil {
 		return nil, err
 	}
-	w := &writer{conn: conn, now: cfg.now, tips: tips{}, maxBatch: cfg.maxBatch, notify: notify}
+	w := &writer{conn: conn, now: cfg.now, tips: tips{}, maxBatch: cfg.maxBatch, notify: notify, rows: newRowInserter(conn)}
 	for _, p := range []struct {
 		stmt **sql.Stmt
 		sql  string
@@ -107,24 +110,39 @@ func (w *writer) closeStmts() error {
 			errs = append(errs, stmt.Close())
 		}
 	}
+	errs = append(errs, w.rows.close())
 	return errors.Join(errs...)
 }
 
-// run serves requests until quit is closed, taking every request already
-// waiting into the same batch.
+// run serves requests until quit is closed, taking every append already
+// waiting into the same batch. An import chunk is committed alone, after
+// the appends taken before it.
 func (w *writer) run(requests <-chan *request, quit <-chan struct{}) {
 	batch := make([]*request, 0, w.maxBatch)
+	var held *request // an import chunk that ended the collection of a batch
 	for {
-		select {
-		case <-quit:
-			return
-		case r := <-requests:
-			batch = append(batch[:0], r)
+		r := held
+		held = nil
+		if r == nil {
+			select {
+			case <-quit:
+				return
+			case r = <-requests:
+			}
 		}
+		if r.chunk != nil {
+			w.commitImport(r)
+			continue
+		}
+		batch = append(batch[:0], r)
 	collect:
 		for len(batch) < w.maxBatch {
 			select {
 			case r := <-requests:
+				if r.chunk != nil {
+					held = r
+					break collect
+				}
 				batch = append(batch, r)
 			default:
 				break collect
