@@ -24,7 +24,7 @@ func TestBenchMeasuresEveryRow(t *testing.T) {
 	out := filepath.Join(dir, "bench.json")
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), []string{"bench", "--cases", "3", "--write-cases", "20", "--case-events", "60",
-		"--clients", "4", "--duration", "200ms", "--runs", "1", "--import-events", "500",
+		"--clients", "4", "--duration", "2s", "--runs", "1", "--import-events", "500",
 		"--data", filepath.Join(dir, "data"), "--json", out}, &stdout, &stderr)
 	require.NoError(t, err, stderr.String())
 	require.Empty(t, stderr.String(), "progress is shown on a terminal only")
