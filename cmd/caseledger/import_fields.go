@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/caseledger/caseledger/domain"
 )
 
@@ -61,10 +59,31 @@ func (p *lineParser) optionalUUID(field string, dst *string) *lineError {
 }
 
 func checkUUID(field, s string) *lineError {
-	if u, err := uuid.Parse(s); err != nil || u.String() != s {
+	if !canonicalUUID(s) {
 		return fieldError(field, "%q is not a UUID in canonical form (lower-case hex, 8-4-4-4-12)", s)
 	}
 	return nil
+}
+
+// canonicalUUID reports whether s is a UUID as uuid.UUID.String writes it.
+func canonicalUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // instant reads an RFC 3339 time.

@@ -6,7 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/caseledger/caseledger/domain"
@@ -64,22 +64,29 @@ func (b *badLines) sorted() *badLines {
 }
 
 // readImportFile decodes and checks every line of data (docs/IMPORT.md),
-// on every core, then checks the file as a whole: event ids unique, each
-// stream's events in the order the source recorded them, a case's opening
-// first. Any bad line refuses the whole file with a *badLines naming them.
-// progress, if not nil, is called with the number of lines decoded.
+// on every core, and checks the file as a whole as the lines come out, in
+// order: event ids unique, each stream's events in the order the source
+// recorded them, a case's opening first. Any bad line refuses the whole
+// file with a *badLines naming them. progress, if not nil, is called with
+// the number of lines checked.
 func readImportFile(data []byte, now time.Time, progress func(int)) (*importFile, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a byte order mark, as some exporters write
 	lines := splitLines(data)
 	decoded := make([]domain.Envelope, len(lines))
 	errs := make([]*lineError, len(lines))
-	decodeLines(lines, now, decoded, errs, progress)
+	ready := decodeLines(lines, now, decoded, errs)
 
 	bad := &badLines{}
 	f := &importFile{}
 	byName := map[string]*fileStream{}
 	ids := make(map[string]int, len(lines))
 	for i, l := range lines {
+		if i%decodeSlice == 0 {
+			<-ready[i/decodeSlice]
+			if progress != nil && i > 0 {
+				progress(i)
+			}
+		}
 		if l == nil {
 			continue // blank
 		}
@@ -109,6 +116,9 @@ func readImportFile(data []byte, now time.Time, progress func(int)) (*importFile
 		s.lines = append(s.lines, n)
 		s.events = append(s.events, e)
 		f.events++
+	}
+	if progress != nil {
+		progress(len(lines))
 	}
 	if bad.total > 0 {
 		return nil, bad.sorted()
@@ -151,25 +161,24 @@ func splitLines(data []byte) [][]byte {
 	return lines
 }
 
-// decodeLines decodes lines on every core, in slices of the file.
-func decodeLines(lines [][]byte, now time.Time, out []domain.Envelope, errs []*lineError, progress func(int)) {
-	const slice = 1024
-	var mu sync.Mutex
-	next, done := 0, 0
-	var wg sync.WaitGroup
+// decodeSlice is how many lines a decoding goroutine takes at a time.
+const decodeSlice = 1024
+
+// decodeLines decodes lines into out and errs on every core, a slice of
+// decodeSlice lines at a time, and returns a channel for each slice, closed
+// once it is decoded: the file-wide checks follow the decoding slice by
+// slice instead of waiting for the end.
+func decodeLines(lines [][]byte, now time.Time, out []domain.Envelope, errs []*lineError) []chan struct{} {
+	ready := make([]chan struct{}, (len(lines)+decodeSlice-1)/decodeSlice)
+	for i := range ready {
+		ready[i] = make(chan struct{})
+	}
+	var next atomic.Int64
 	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
+		go func() {
 			d := newLineDecoder(now)
-			for {
-				mu.Lock()
-				start := next
-				next += slice
-				mu.Unlock()
-				if start >= len(lines) {
-					return
-				}
-				end := min(start+slice, len(lines))
-				for i := start; i < end; i++ {
+			for k := int(next.Add(1) - 1); k < len(ready); k = int(next.Add(1) - 1) {
+				for i := k * decodeSlice; i < min((k+1)*decodeSlice, len(lines)); i++ {
 					if lines[i] != nil {
 						var err *lineError
 						if out[i], err = d.decodeLine(lines[i]); err != nil {
@@ -177,16 +186,11 @@ func decodeLines(lines [][]byte, now time.Time, out []domain.Envelope, errs []*l
 						}
 					}
 				}
-				if progress != nil {
-					mu.Lock()
-					done += end - start
-					progress(done)
-					mu.Unlock()
-				}
+				close(ready[k])
 			}
-		})
+		}()
 	}
-	wg.Wait()
+	return ready
 }
 
 func plural(n int, one, many string) string {

@@ -48,13 +48,15 @@ var knownTypes = func() map[string]domain.Event {
 // gives one is refused rather than silently overruled.
 var ledgerFields = map[string]bool{"revision": true, "position": true, "recorded_at": true, "prev_hash": true, "hash": true}
 
-// lineDecoder decodes the lines of an import file.
+// lineDecoder decodes the lines of an import file. Each goroutine
+// decoding lines has its own.
 type lineDecoder struct {
-	now time.Time // the import's own time, which no time of the source may be after
+	now     time.Time         // the import's own time, which no time of the source may be after
+	streams map[string]string // the streams seen good so far, with their CRN
 }
 
 func newLineDecoder(now time.Time) *lineDecoder {
-	return &lineDecoder{now: now}
+	return &lineDecoder{now: now, streams: map[string]string{}}
 }
 
 // decodeLine decodes one line of an import file (docs/IMPORT.md) into an
@@ -107,7 +109,7 @@ func (d *lineDecoder) decodeLine(line []byte) (domain.Envelope, *lineError) {
 	}
 	e.Imported = imported
 	e.SchemaVersion = schema
-	if err := checkLine(&e, d.now); err != nil {
+	if err := checkLine(&e, d.now, d.streams); err != nil {
 		return e, err
 	}
 	return e, p.checkSealable(&e)
@@ -141,8 +143,9 @@ func checkHashable(e *domain.Envelope) *lineError {
 }
 
 // checkLine checks what decodeLine cannot check field by field: presence,
-// and how the fields agree.
-func checkLine(e *domain.Envelope, now time.Time) *lineError {
+// and how the fields agree. streams, if not nil, remembers the stream
+// names found good, with their CRN.
+func checkLine(e *domain.Envelope, now time.Time, streams map[string]string) *lineError {
 	for _, req := range []struct {
 		field string
 		ok    bool
@@ -158,9 +161,15 @@ func checkLine(e *domain.Envelope, now time.Time) *lineError {
 	if e.SchemaVersion != domain.SchemaVersion {
 		return fieldError("schema_version", "%d is not a known schema version (want %d)", e.SchemaVersion, domain.SchemaVersion)
 	}
-	crn, err := importStream(e.Stream)
-	if err != nil {
-		return err
+	crn, known := streams[e.Stream]
+	if !known {
+		var err *lineError
+		if crn, err = importStream(e.Stream); err != nil {
+			return err
+		}
+		if streams != nil {
+			streams[e.Stream] = crn
+		}
 	}
 	zero, known := knownTypes[e.Type]
 	if !known {

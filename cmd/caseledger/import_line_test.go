@@ -179,7 +179,7 @@ func referenceDecode(line []byte) (domain.Envelope, error) {
 			}
 		}
 	}
-	if err := checkLine(&e, fuzzNow); err != nil {
+	if err := checkLine(&e, fuzzNow, nil); err != nil {
 		return e, err
 	}
 	if err := checkHashable(&e); err != nil {

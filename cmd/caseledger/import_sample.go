@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -68,7 +69,8 @@ func sampleImport(ctx context.Context, n int, seed int64) ([]byte, error) {
 	}
 	for clone := 0; ; clone++ {
 		for i, c := range base.cases {
-			crn := fmt.Sprintf("%c%06d", 'A'+clone/10%26, (clone%10)*100000+i) // distinct while clones*cases < 2.6M
+			k := clone*len(base.cases) + i // distinct CRNs for 26 million cases
+			crn := fmt.Sprintf("%c%06d", 'A'+k/1_000_000%26, k%1_000_000)
 			for _, e := range cloneCase(c, crn, clone) {
 				if written == n {
 					return out.Bytes(), nil
@@ -118,7 +120,7 @@ func sampleBase(ctx context.Context, seed int64) (*sampleHistory, error) {
 			switch {
 			case e.Stream == domain.OrgStream:
 				h.org = append(h.org, e)
-			case bytes.HasPrefix([]byte(e.Stream), []byte("case-")):
+			case strings.HasPrefix(e.Stream, "case-"):
 				i, ok := index[e.Stream]
 				if !ok {
 					i = len(h.cases)
