@@ -60,17 +60,17 @@ func (e BatchError) Error() string { return e.Stream + ": " + e.Err.Error() }
 // Import stores many streams' batches, each as one Append would, but many
 // to a transaction, with multi-row INSERTs and one fsync per transaction.
 // It goes through the writer, so it stays serialised with appends, which
-// may share its transactions or commit between them; each batch keeps
-// Append's guarantees (atomic, Expected checked, idempotent on ids,
-// recorded_at never decreasing).
+// commit between its transactions; each batch keeps Append's guarantees
+// (atomic, Expected checked, idempotent on ids, recorded_at never
+// decreasing).
 //
-// While the writer stores one transaction, Import seals the next on every
-// core: it stamps it with the store's clock and chains each batch after the
-// tip it expects (what this import sealed before, or nothing for NoStream,
-// or the event at revision r for Exact(r), read from the read pool). The
-// writer keeps those seals only if the tip is still that and nothing later
-// was stamped meanwhile, and otherwise seals again itself: the speculation
-// saves time, never correctness.
+// While the writer stores one transaction, Import seals the next on the
+// other cores: it stamps it with the store's clock and chains each batch
+// after the tip it expects (what this import sealed before, or nothing for
+// NoStream, or the event at revision r for Exact(r), read from the read
+// pool). The writer keeps those seals only if the tip is still that and
+// nothing later was stamped meanwhile, and otherwise seals again itself:
+// the speculation saves time, never correctness.
 //
 // Import seals the batches' events in place: the caller hands them over.
 // It returns at the first failure of the store itself (ErrUnavailable,
