@@ -57,6 +57,27 @@ func startChild(t *testing.T, dir string) *child {
 	return nil
 }
 
+// startChildWithOrg starts the server over dir with an admin and a
+// practitioner (N01 of NPS), registers NPS, team N1 and N01, and returns the
+// practitioner's token.
+func startChildWithOrg(t *testing.T, dir string) (*child, string) {
+	t.Helper()
+	tokens := filepath.Join(dir, "tokens.json")
+	admin, err := NewToken(tokens, api.TokenEntry{ID: "ADM1", Name: "Admin", Organisation: "HQ", Roles: []string{"admin"}})
+	require.NoError(t, err)
+	n01, err := NewToken(tokens, api.TokenEntry{ID: "N01", Name: "Sam Pike", Organisation: "NPS", Roles: []string{"practitioner"}})
+	require.NoError(t, err)
+	c := startChild(t, dir)
+	for _, w := range []struct{ path, body string }{
+		{"/v1/org/providers", `{"code":"NPS","name":"NPS","high_risk":true}`},
+		{"/v1/org/teams", `{"code":"N1","provider":"NPS","name":"Leeds","phone":"1","email":"n1@x"}`},
+		{"/v1/org/officers", `{"code":"N01","name":"Sam Pike","grade":"PO","team":"N1","phone":"1","email":"s@x"}`},
+	} {
+		require.Equal(t, http.StatusCreated, c.call(t, http.MethodPost, admin, w.path, w.body))
+	}
+	return c, n01
+}
+
 func (c *child) call(t *testing.T, method, token, path, body string) int {
 	t.Helper()
 	req, err := http.NewRequest(method, c.base+path, strings.NewReader(body))
@@ -80,19 +101,7 @@ func TestAccessRecordSurvivesAKillRightAfterTheRead(t *testing.T) {
 		t.Skip("runs the server in a child process")
 	}
 	dir := t.TempDir()
-	tokens := filepath.Join(dir, "tokens.json")
-	admin, err := NewToken(tokens, api.TokenEntry{ID: "ADM1", Name: "Admin", Organisation: "HQ", Roles: []string{"admin"}})
-	require.NoError(t, err)
-	n01, err := NewToken(tokens, api.TokenEntry{ID: "N01", Name: "Sam Pike", Organisation: "NPS", Roles: []string{"practitioner"}})
-	require.NoError(t, err)
-	c := startChild(t, dir)
-	for _, w := range []struct{ path, body string }{
-		{"/v1/org/providers", `{"code":"NPS","name":"NPS","high_risk":true}`},
-		{"/v1/org/teams", `{"code":"N1","provider":"NPS","name":"Leeds","phone":"1","email":"n1@x"}`},
-		{"/v1/org/officers", `{"code":"N01","name":"Sam Pike","grade":"PO","team":"N1","phone":"1","email":"s@x"}`},
-	} {
-		require.Equal(t, http.StatusCreated, c.call(t, http.MethodPost, admin, w.path, w.body))
-	}
+	c, n01 := startChildWithOrg(t, dir)
 	require.Equal(t, http.StatusCreated, c.call(t, http.MethodPost, n01, "/v1/cases",
 		`{"crn":"X100001","person":{"given_name":"A","family_name":"B","date_of_birth":"1990-01-01"}}`))
 	require.Equal(t, http.StatusCreated, c.call(t, http.MethodPost, n01, "/v1/cases/X100001/allocations",

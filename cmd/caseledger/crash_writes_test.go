@@ -16,7 +16,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/caseledger/caseledger/api"
 	"github.com/caseledger/caseledger/domain"
 	"github.com/caseledger/caseledger/projections"
 	"github.com/caseledger/caseledger/projections/runner"
@@ -59,19 +58,7 @@ func crashOnce(t *testing.T, seed uint64) {
 	t.Logf("replay with CASELEDGER_CRASH_SEED=%d CASELEDGER_CRASH_ITERATIONS=1", seed)
 	rng := rand.New(rand.NewPCG(seed, 1))
 	dir := t.TempDir()
-	tokens := filepath.Join(dir, "tokens.json")
-	admin, err := NewToken(tokens, api.TokenEntry{ID: "ADM1", Name: "Admin", Organisation: "HQ", Roles: []string{"admin"}})
-	require.NoError(t, err)
-	n01, err := NewToken(tokens, api.TokenEntry{ID: "N01", Name: "Sam Pike", Organisation: "NPS", Roles: []string{"practitioner"}})
-	require.NoError(t, err)
-	c := startChild(t, dir)
-	for _, w := range []struct{ path, body string }{
-		{"/v1/org/providers", `{"code":"NPS","name":"NPS","high_risk":true}`},
-		{"/v1/org/teams", `{"code":"N1","provider":"NPS","name":"Leeds","phone":"1","email":"n1@x"}`},
-		{"/v1/org/officers", `{"code":"N01","name":"Sam Pike","grade":"PO","team":"N1","phone":"1","email":"s@x"}`},
-	} {
-		require.Equal(t, http.StatusCreated, c.call(t, http.MethodPost, admin, w.path, w.body))
-	}
+	c, n01 := startChildWithOrg(t, dir)
 	const cases = 16
 	for i := 0; i < cases; i++ {
 		crn := fmt.Sprintf("X%06d", i)
