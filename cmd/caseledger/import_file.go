@@ -96,7 +96,7 @@ func readImportFile(data []byte, now time.Time, progress func(int)) (*importFile
 			bad.add(errs[i])
 			continue
 		}
-		e := decoded[i]
+		e := &decoded[i]
 		if first, dup := ids[e.EventID]; dup {
 			bad.add(&lineError{Line: n, Field: "event_id", Msg: fmt.Sprintf("%s is also the event_id of line %d", e.EventID, first)})
 			continue
@@ -108,13 +108,12 @@ func readImportFile(data []byte, now time.Time, progress func(int)) (*importFile
 			byName[e.Stream] = s
 			f.streams = append(f.streams, s)
 		}
-		if err := checkStreamOrder(s, e); err != nil {
+		if err := checkStreamOrder(s, e, decoded); err != nil {
 			err.Line = n
 			bad.add(err)
 			continue
 		}
 		s.lines = append(s.lines, n)
-		s.events = append(s.events, e)
 		f.events++
 	}
 	if progress != nil {
@@ -123,20 +122,26 @@ func readImportFile(data []byte, now time.Time, progress func(int)) (*importFile
 	if bad.total > 0 {
 		return nil, bad.sorted()
 	}
+	for _, s := range f.streams { // each stream's events, copied once
+		s.events = make([]domain.Envelope, len(s.lines))
+		for k, n := range s.lines {
+			s.events[k] = decoded[n-1]
+		}
+	}
 	return f, nil
 }
 
-// checkStreamOrder checks that e may follow the events of s seen so far:
-// the source recorded it no earlier than the one before, and a case's
-// opening comes first.
-func checkStreamOrder(s *fileStream, e domain.Envelope) *lineError {
-	if e.Type == "case.opened" && len(s.events) > 0 {
+// checkStreamOrder checks that e may follow the lines of s seen so far
+// (decoded by line): the source recorded it no earlier than the one before,
+// and a case's opening comes first.
+func checkStreamOrder(s *fileStream, e *domain.Envelope, decoded []domain.Envelope) *lineError {
+	if e.Type == "case.opened" && len(s.lines) > 0 {
 		return fieldError("type", "case.opened must be the first event of %s, but line %d comes before it", s.name, s.lines[0])
 	}
-	if len(s.events) == 0 {
+	if len(s.lines) == 0 {
 		return nil
 	}
-	prev := s.events[len(s.events)-1]
+	prev := &decoded[s.lines[len(s.lines)-1]-1]
 	if e.Imported.RecordedAt.Before(prev.Imported.RecordedAt) {
 		return fieldError("imported.recorded_at", "%s is before %s, that of line %d, the previous event of %s: "+
 			"a stream's events must appear in the order the source recorded them",

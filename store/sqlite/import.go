@@ -120,14 +120,18 @@ type importer struct {
 type importChunk struct {
 	batches []*importBatch
 	stamp   time.Time // the recorded_at of the seals made ahead; zero if none
+	// committing is closed by the writer once it has inserted the chunk's
+	// rows, or given up on them.
+	committing chan struct{}
 }
 
 // importBatch is a batch, sealed ahead or not, and what became of it.
 type importBatch struct {
 	Batch
-	sealed   bool // sealed ahead, after sealedOn, with the chunk's stamp
-	sealedOn tip
-	rows     []row
+	sealed    bool // sealed ahead, after sealedOn, with the chunk's stamp
+	sealedOn  tip
+	committed bool // sealedOn is no stream, or an event read from the file
+	rows      []row
 
 	// Set by the writer.
 	err error
@@ -135,10 +139,18 @@ type importBatch struct {
 }
 
 // send seals chunk ahead, waits for the transaction before it, and hands
-// chunk to the writer.
+// chunk to the writer. The sealing waits until the writer has inserted the
+// transaction before it and is committing it: the fsync leaves the cores
+// idle, while sealing during the inserts would slow them down.
 func (im *importer) send(ctx context.Context, chunk []*importBatch) error {
 	if err := ctx.Err(); err != nil {
 		return errors.Join(im.wait(), err)
+	}
+	if r := im.inflight; r != nil {
+		select {
+		case <-r.chunk.committing:
+		case <-im.s.done:
+		}
 	}
 	c := im.prepare(ctx, chunk)
 	if err := im.wait(); err != nil {
@@ -206,8 +218,8 @@ func (im *importer) prepare(ctx context.Context, chunk []*importBatch) *importCh
 	im.stamp = stamp
 	var work []*importBatch
 	for _, b := range chunk {
-		if t, ok := im.foresee(ctx, b); ok {
-			b.sealed, b.sealedOn = true, t
+		if t, committed, ok := im.foresee(ctx, b); ok {
+			b.sealed, b.sealedOn, b.committed = true, t, committed
 			work = append(work, b)
 		}
 	}
@@ -222,7 +234,7 @@ func (im *importer) prepare(ctx context.Context, chunk []*importBatch) *importCh
 		})
 	}
 	wg.Wait()
-	c := &importChunk{stamp: stamp}
+	c := &importChunk{stamp: stamp, committing: make(chan struct{})}
 	for _, b := range chunk {
 		if b.err != nil {
 			im.res.Failed = append(im.res.Failed, BatchError{Stream: b.Stream, Err: b.err})
@@ -237,27 +249,30 @@ func (im *importer) prepare(ctx context.Context, chunk []*importBatch) *importCh
 	return c
 }
 
-// sealers is how many goroutines seal ahead: every core but the writer's.
-func sealers() int { return max(1, runtime.GOMAXPROCS(0)-1) }
+// sealers is how many goroutines seal ahead: one a core, as they work
+// while the writer waits for its fsync.
+func sealers() int { return runtime.GOMAXPROCS(0) }
 
 // foresee returns the tip b's stream will most likely have when the writer
-// takes b, or false if it cannot tell cheaply.
-func (im *importer) foresee(ctx context.Context, b *importBatch) (tip, bool) {
+// takes b, or false if it cannot tell cheaply. committed says the tip is
+// not this import's guess but what b expects and the file bore out: no
+// stream at all, or an event the read pool read.
+func (im *importer) foresee(ctx context.Context, b *importBatch) (t tip, committed, ok bool) {
 	if t, ok := im.sealed[b.Stream]; ok {
-		return t, true
+		return t, false, true
 	}
 	if b.Expected.IsNoStream() {
-		return tip{}, true
+		return tip{}, true, true
 	}
 	rev, exact := b.Expected.Revision()
 	if !exact {
-		return tip{}, false
+		return tip{}, false, false
 	}
 	evs, err := im.s.ReadStream(ctx, b.Stream, rev, 1)
 	if err != nil || len(evs) != 1 || evs[0].Revision != rev {
-		return tip{}, false // the writer will find out
+		return tip{}, false, false // the writer will find out
 	}
-	return tip{exists: true, revision: rev, hash: evs[0].Hash}, true
+	return tip{exists: true, revision: rev, hash: evs[0].Hash}, true, true
 }
 
 // sealRows seals evs in place at the end of stream after t, all stamped

@@ -15,12 +15,14 @@ import (
 // row is refused, the transaction is rolled back and begun again, and the
 // chunk's batches carried out one by one, each as an Append.
 func (w *writer) commitImport(r *request) {
+	defer closeOnce(r.chunk.committing)
 	if err := w.begin(); err != nil {
 		r.reply <- reply{err: err}
 		return
 	}
 	pending := map[string]tip{}
 	wrote, err := w.applyImport(r.chunk, pending)
+	closeOnce(r.chunk.committing) // the importer may seal the next chunk while this one commits
 	if err == nil {
 		if err = w.exec("COMMIT"); err != nil {
 			err = unavailable("commit", err)
@@ -39,6 +41,15 @@ func (w *writer) commitImport(r *request) {
 	r.reply <- reply{}
 }
 
+// closeOnce closes ch unless it is closed already.
+func closeOnce(ch chan struct{}) {
+	select {
+	case <-ch:
+	default:
+		close(ch)
+	}
+}
+
 // applyImport carries out an import chunk in the open transaction, which
 // holds nothing else. Each batch is checked against its stream's tip
 // (Expected, and idempotency when Expected refuses it), sealed again unless
@@ -52,7 +63,7 @@ func (w *writer) applyImport(c *importChunk, pending map[string]tip) (wrote bool
 	}
 	w.importRows = w.importRows[:0]
 	for _, b := range c.batches {
-		t, err := w.tipOf(b.Stream, pending)
+		t, err := w.importTip(b, ahead, pending)
 		if err != nil {
 			return false, err
 		}
@@ -91,6 +102,28 @@ func (w *writer) applyImport(c *importChunk, pending map[string]tip) (wrote bool
 		w.stamped = stamp
 	}
 	return wrote, nil
+}
+
+// importTip is where b's stream ends, for b. A stream the writer knows
+// nothing of, b having been sealed ahead on a tip it expects and the file
+// bore out (no stream, or the event at revision r, read), is taken to end
+// there without asking the file again: a committed event cannot have
+// changed, and the INSERT of b's first event at the next revision fails on
+// the UNIQUE (stream, revision) index if anything is there, which sends the
+// chunk to the slow path, which looks. It saves a query for every new
+// stream. A tip this import only guessed (after its own earlier batch,
+// which may have failed) is never taken on trust.
+func (w *writer) importTip(b *importBatch, ahead bool, pending map[string]tip) (tip, error) {
+	if t, ok := pending[b.Stream]; ok {
+		return t, nil
+	}
+	if t, ok := w.tips[b.Stream]; ok {
+		return t, nil
+	}
+	if ahead && b.sealed && b.committed {
+		return b.sealedOn, nil
+	}
+	return w.tipOf(b.Stream, pending)
 }
 
 // applyImportAlone carries out each batch of c that was not refused as its

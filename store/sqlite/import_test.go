@@ -300,3 +300,32 @@ func TestBareInsertWritesTheSameRows(t *testing.T) {
 	bare := openAt(t, filepath.Join(dir, "bare.db"))
 	requireLedgerSound(t, readAll(t, bare))
 }
+
+func TestImportFindsWhatTheWriterDoesNotKnow(t *testing.T) {
+	// After a restart the writer knows no stream's tip: a batch sealed ahead
+	// on "no stream", or on a revision that is no longer the last, is taken
+	// on trust, and the file's UNIQUE index refuses it, alone.
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	ctx := context.Background()
+	s, err := sqlite.Open(path)
+	require.NoError(t, err)
+	_, err = s.Append(ctx, "case-X000001", store.NoStream, newEvent(t))
+	require.NoError(t, err)
+	_, err = s.Append(ctx, "case-X000002", store.NoStream, newEvent(t), newEvent(t), newEvent(t))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+
+	s = openAt(t, path)
+	batches := cloneBatches(importBatches(t, 4, 2))
+	// case-X000001 exists, and the batch expects no stream; case-X000002 is
+	// at revision 2, and the batch expects revision 1, which exists.
+	batches[2].Expected = store.Exact(1)
+	res, err := s.Import(ctx, slices.Values(batches), sqlite.ImportOptions{TxEvents: 100})
+	require.NoError(t, err)
+	require.Len(t, res.Failed, 2)
+	for _, f := range res.Failed {
+		require.ErrorIs(t, f.Err, store.ErrWrongRevision, f.Stream)
+	}
+	require.Equal(t, 4, res.Events, "the two other streams are stored")
+	requireLedgerSound(t, readAll(t, s))
+}
