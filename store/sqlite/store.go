@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"net/url"
 	"runtime"
 	"sync"
 	"time"
@@ -37,6 +39,7 @@ type config struct {
 	now       func() time.Time
 	maxBatch  int
 	readConns int
+	maxPages  int
 }
 
 // Option configures Open.
@@ -52,6 +55,16 @@ func WithClock(now func() time.Time) Option {
 // WithMaxBatch caps how many appends share one transaction (default 512).
 func WithMaxBatch(n int) Option {
 	return func(c *config) { c.maxBatch = max(1, n) }
+}
+
+// WithMaxPageCount caps the database file at pages pages (PRAGMA
+// max_page_count on the write connection). An append that needs a page
+// more fails as on a full disk: SQLite answers SQLITE_FULL, "database or
+// disk is full", and the store store.ErrUnavailable. It exists for tests of
+// a full disk, which need neither root nor a small file system; no
+// production configuration sets it.
+func WithMaxPageCount(pages int) Option {
+	return func(c *config) { c.maxPages = pages }
 }
 
 // Open opens, creating if need be, the event store in the SQLite file at
@@ -88,8 +101,12 @@ func Open(path string, opts ...Option) (*Store, error) {
 // the read pool; the writer goes first so the file is in WAL mode and has
 // its schema before any reader opens it.
 func (s *Store) open(ctx context.Context, path string, cfg config) error {
+	dsn := writeDSN(path)
+	if cfg.maxPages > 0 {
+		dsn += "&_pragma=" + url.QueryEscape(fmt.Sprintf("max_page_count(%d)", cfg.maxPages))
+	}
 	var err error
-	if s.writeDB, err = sql.Open("sqlite", writeDSN(path)); err != nil {
+	if s.writeDB, err = sql.Open("sqlite", dsn); err != nil {
 		return unavailable("open", err)
 	}
 	s.writeDB.SetMaxOpenConns(1)
