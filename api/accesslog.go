@@ -79,12 +79,11 @@ func readers(log []AccessEntry) []projections.Reader {
 	return out
 }
 
-// authoriseRead decides whether the caller may read the case whose history
-// is given, writes the decision to the case's access log — durably, before
-// anything is answered — and writes the refusal when there is one. Every read
-// of case data passes through it.
-func (s *Server) authoriseRead(w http.ResponseWriter, r *http.Request, crn string, history []domain.Recorded, asOf, knownAt *time.Time) bool {
-	row := projections.RowOf(history, s.now())
+// authoriseRead decides whether the caller may read the case whose current
+// row is given, writes the decision to the case's access log — durably,
+// before anything is answered — and writes the refusal when there is one.
+// Every read of case data passes through it.
+func (s *Server) authoriseRead(w http.ResponseWriter, r *http.Request, crn string, row projections.CaseRow, asOf, knownAt *time.Time) bool {
 	allowed := mayRead(actorOf(r), &row)
 	outcome := domain.AccessAllowed
 	if !allowed {

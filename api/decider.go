@@ -140,15 +140,11 @@ func (s *Server) allocationsOf(ctx context.Context, officer string) ([]domain.Al
 	}
 	var out []domain.Allocation
 	for _, crn := range s.officers.Cases(officer) {
-		envs, err := s.ledger.ReadStream(ctx, domain.CaseStream(crn))
+		h, err := s.ledger.History(ctx, domain.CaseStream(crn))
 		if err != nil {
 			return nil, err
 		}
-		h, err := domain.FromEnvelopes(envs)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, projections.Allocations(crn, projections.OwnershipSlices(h), officer)...)
+		out = append(out, projections.Allocations(crn, projections.OwnershipSlices(h.Events), officer)...)
 	}
 	return out, nil
 }

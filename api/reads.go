@@ -8,6 +8,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/caseledger/caseledger/domain"
+	"github.com/caseledger/caseledger/projections"
 )
 
 // read is one read route; like writes, the table feeds the router and the
@@ -42,21 +43,17 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "no such case")
 		return
 	}
-	envs, err := s.ledger.ReadStream(r.Context(), domain.CaseStream(crn))
+	stream, err := s.ledger.History(r.Context(), domain.CaseStream(crn))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	envs, history := stream.Envelopes, stream.Events
 	if len(envs) == 0 {
 		writeProblem(w, http.StatusNotFound, "no such case")
 		return
 	}
-	history, err := domain.FromEnvelopes(envs)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if !s.authoriseRead(w, r, crn, history, nil, nil) {
+	if !s.authoriseRead(w, r, crn, projections.RowOf(history, s.now()), nil, nil) {
 		return
 	}
 	page := []domain.Envelope{}

@@ -27,11 +27,12 @@ var bitemporal = []string{"as_of", "known_at"}
 // caseSnapshot loads a case and answers the access and existence checks
 // every case read shares; it writes the problem and returns false on failure.
 func (s *Server) caseSnapshot(w http.ResponseWriter, r *http.Request) (projections.Snapshot, []domain.Recorded, bool) {
-	asOf, ok := queryTime(w, r, "as_of", s.now())
+	now := s.now()
+	asOf, ok := queryTime(w, r, "as_of", now)
 	if !ok {
 		return projections.Snapshot{}, nil, false
 	}
-	knownAt, ok := queryTime(w, r, "known_at", s.now())
+	knownAt, ok := queryTime(w, r, "known_at", now)
 	if !ok {
 		return projections.Snapshot{}, nil, false
 	}
@@ -40,24 +41,26 @@ func (s *Server) caseSnapshot(w http.ResponseWriter, r *http.Request) (projectio
 		writeProblem(w, http.StatusNotFound, "no such case")
 		return projections.Snapshot{}, nil, false
 	}
-	envs, err := s.ledger.ReadStream(r.Context(), domain.CaseStream(crn))
+	stream, err := s.ledger.History(r.Context(), domain.CaseStream(crn))
 	if err != nil {
 		s.writeError(w, r, err)
 		return projections.Snapshot{}, nil, false
 	}
-	history, err := domain.FromEnvelopes(envs)
-	if err != nil {
-		s.writeError(w, r, err)
-		return projections.Snapshot{}, nil, false
-	}
+	history := stream.Events
 	if len(history) == 0 {
 		writeProblem(w, http.StatusNotFound, "no such case")
 		return projections.Snapshot{}, nil, false
 	}
-	if !s.authoriseRead(w, r, crn, history, &asOf, &knownAt) {
+	// The current state decides access; a read of the current state (the
+	// default) is answered from the same fold.
+	current := projections.At(history, now, now)
+	if !s.authoriseRead(w, r, crn, projections.RowAt(current), &asOf, &knownAt) {
 		return projections.Snapshot{}, nil, false
 	}
-	snap := projections.At(history, asOf, knownAt)
+	snap := current
+	if !asOf.Equal(now) || !knownAt.Equal(now) {
+		snap = projections.At(history, asOf, knownAt)
+	}
 	if !snap.Exists() {
 		writeProblem(w, http.StatusNotFound, "the case was not yet opened as known at known_at")
 		return projections.Snapshot{}, nil, false

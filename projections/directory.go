@@ -29,7 +29,12 @@ type CaseRow struct {
 
 // RowOf folds a case's history, as known now and as of now, into its row.
 func RowOf(history []domain.Recorded, now time.Time) CaseRow {
-	s := At(history, now, now)
+	return RowAt(At(history, now, now))
+}
+
+// RowAt returns the row of the case as s shows it: RowOf(history, now) is
+// RowAt(At(history, now, now)), for a caller that has that snapshot already.
+func RowAt(s Snapshot) CaseRow {
 	c := s.State
 	row := CaseRow{CRN: c.CRN, Closed: c.Closed, Owner: c.Owner, LastOwner: c.LastOwner, OpenedBy: c.OpenedBy,
 		SFO: len(c.SFOs) > 0, Pending: PendingTransfers(c, ""), Excluded: c.Excluded, AllowList: c.RestrictedTo, Revision: s.Revision()}

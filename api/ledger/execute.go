@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/caseledger/caseledger/domain"
 	"github.com/caseledger/caseledger/store"
@@ -50,7 +51,7 @@ func (l *Ledger) Execute(ctx context.Context, req Request, decide Decider) (Resu
 }
 
 func (l *Ledger) attempt(ctx context.Context, req Request, decide Decider, seed [16]byte) (Result, error) {
-	envs, err := l.ReadStream(ctx, req.Stream)
+	envs, history, err := l.load(ctx, req.Stream)
 	if err != nil {
 		return Result{}, err
 	}
@@ -58,10 +59,6 @@ func (l *Ledger) attempt(ctx context.Context, req Request, decide Decider, seed 
 		if res, found, err := replay(envs, seed, req.correlation()); found || err != nil {
 			return res, err
 		}
-	}
-	history, err := domain.FromEnvelopes(envs)
-	if err != nil {
-		return Result{}, fmt.Errorf("decode %s: %w", req.Stream, err)
 	}
 	org, orgHistory, err := l.Org(ctx)
 	if err != nil {
@@ -81,6 +78,24 @@ func (l *Ledger) attempt(ctx context.Context, req Request, decide Decider, seed 
 		return Result{}, err
 	}
 	return l.append(ctx, req, envs, decided)
+}
+
+// load reads the stream a command writes to: a case stream through the
+// cache of decoded cases, any other stream (org) from the store.
+func (l *Ledger) load(ctx context.Context, stream string) ([]domain.Envelope, []domain.Recorded, error) {
+	if strings.HasPrefix(stream, domain.CaseStream("")) {
+		h, err := l.History(ctx, stream)
+		return h.Envelopes, h.Events, err
+	}
+	envs, err := l.ReadStream(ctx, stream)
+	if err != nil {
+		return nil, nil, err
+	}
+	history, err := domain.FromEnvelopes(envs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("decode %s: %w", stream, err)
+	}
+	return envs, history, nil
 }
 
 // precondition answers ErrPrecondition when If-Match does not name the

@@ -11,6 +11,7 @@ import (
 
 	"github.com/caseledger/caseledger/domain"
 	"github.com/caseledger/caseledger/store"
+	"github.com/caseledger/caseledger/store/cache"
 )
 
 // Store is what the ledger needs from an event store.
@@ -39,6 +40,7 @@ const readPage = 1000
 type Ledger struct {
 	store Store
 	now   func() time.Time
+	cases *cache.Histories // case streams, decoded
 
 	orgMu      sync.Mutex
 	orgHistory []domain.Recorded // the org stream as last read, decoded
@@ -49,7 +51,7 @@ type Ledger struct {
 
 // New returns a ledger over st with the given clock.
 func New(st Store, now func() time.Time) *Ledger {
-	return &Ledger{store: st, now: now}
+	return &Ledger{store: st, now: now, cases: cache.New(st, 0)}
 }
 
 // Request is one command with everything around it.
@@ -111,6 +113,13 @@ func (r Request) correlation() string {
 		return "idem:" + r.Digest
 	}
 	return r.CorrelationID
+}
+
+// History returns a case stream as stored now, with its events decoded. It
+// reads only what was stored since the case was last read; callers must not
+// modify what it returns.
+func (l *Ledger) History(ctx context.Context, stream string) (cache.Stream, error) {
+	return l.cases.Load(ctx, stream)
 }
 
 // ReadStream reads a whole stream.

@@ -1,0 +1,120 @@
+package cache_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/caseledger/caseledger/domain"
+	"github.com/caseledger/caseledger/store"
+	"github.com/caseledger/caseledger/store/cache"
+	"github.com/caseledger/caseledger/store/memory"
+)
+
+// counting is a store that counts the events it hands out.
+type counting struct {
+	*memory.Store
+	read int
+}
+
+func (c *counting) ReadStream(ctx context.Context, stream string, from uint64, limit int) ([]domain.Envelope, error) {
+	evs, err := c.Store.ReadStream(ctx, stream, from, limit)
+	c.read += len(evs)
+	return evs, err
+}
+
+// appendN appends n access events to stream.
+func appendN(t *testing.T, s *memory.Store, stream string, n int) {
+	t.Helper()
+	for range n {
+		r := domain.Recorded{EventID: uuid.NewString(), OccurredAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+			Actor: domain.Actor{ID: "U1", Name: "U", Organisation: "N01", Roles: []string{"auditor"}},
+			Event: domain.AccessRecorded{View: "summary", Outcome: domain.AccessAllowed}}
+		e, err := domain.ToEnvelope(r, "")
+		require.NoError(t, err)
+		_, err = s.Append(context.Background(), stream, store.Any, e)
+		require.NoError(t, err)
+	}
+}
+
+func TestLoadReadsOnlyWhatWasStoredSince(t *testing.T) {
+	ctx := context.Background()
+	src := &counting{Store: memory.New()}
+	appendN(t, src.Store, "access-A", 3)
+	h := cache.New(src, 0)
+
+	s, err := h.Load(ctx, "access-A")
+	require.NoError(t, err)
+	require.Len(t, s.Envelopes, 3)
+	require.Len(t, s.Events, 3)
+	require.Equal(t, 3, src.read)
+
+	appendN(t, src.Store, "access-A", 2)
+	s, err = h.Load(ctx, "access-A")
+	require.NoError(t, err)
+	require.Len(t, s.Events, 5)
+	require.Equal(t, 3+2, src.read, "only the two new events are read")
+	for i, r := range s.Events {
+		require.Equal(t, uint64(i), r.Revision)
+		require.Equal(t, s.Envelopes[i].EventID, r.EventID)
+		require.Equal(t, domain.AccessRecorded{View: "summary", Outcome: domain.AccessAllowed}, r.Event)
+	}
+}
+
+func TestLoadOfAnAbsentStreamIsEmpty(t *testing.T) {
+	h := cache.New(memory.New(), 0)
+	s, err := h.Load(context.Background(), "case-X000001")
+	require.NoError(t, err)
+	require.Empty(t, s.Events)
+	require.Empty(t, s.Envelopes)
+}
+
+func TestCallersCannotSeeEachOthersAppends(t *testing.T) {
+	ctx := context.Background()
+	src := memory.New()
+	appendN(t, src, "access-A", 2)
+	h := cache.New(src, 0)
+	first, err := h.Load(ctx, "access-A")
+	require.NoError(t, err)
+	_ = append(first.Events, domain.Recorded{EventID: "mine"}) // a caller's own slice
+	appendN(t, src, "access-A", 1)
+	second, err := h.Load(ctx, "access-A")
+	require.NoError(t, err)
+	require.Len(t, first.Events, 2)
+	require.NotEqual(t, "mine", second.Events[2].EventID)
+}
+
+func TestTheLeastRecentlyUsedStreamsAreDropped(t *testing.T) {
+	ctx := context.Background()
+	src := &counting{Store: memory.New()}
+	for _, s := range []string{"access-A", "access-B", "access-C"} {
+		appendN(t, src.Store, s, 4)
+	}
+	h := cache.New(src, 8)
+	for _, s := range []string{"access-A", "access-B", "access-C"} {
+		_, err := h.Load(ctx, s)
+		require.NoError(t, err)
+	}
+	require.Equal(t, 8, h.Len(), "A was dropped to make room for C")
+	src.read = 0
+	_, err := h.Load(ctx, "access-C")
+	require.NoError(t, err)
+	require.Equal(t, 0, src.read, "C is held")
+	_, err = h.Load(ctx, "access-A")
+	require.NoError(t, err)
+	require.Equal(t, 4, src.read, "A is read again")
+	require.Equal(t, 8, h.Len())
+}
+
+func TestAStreamLargerThanTheBoundIsStillServed(t *testing.T) {
+	src := memory.New()
+	appendN(t, src, "access-A", 5)
+	h := cache.New(src, 2)
+	s, err := h.Load(context.Background(), "access-A")
+	require.NoError(t, err)
+	require.Len(t, s.Events, 5)
+}
+
