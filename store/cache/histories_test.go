@@ -117,4 +117,3 @@ func TestAStreamLargerThanTheBoundIsStillServed(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, s.Events, 5)
 }
-
