@@ -52,7 +52,7 @@ func checkMeta(m Meta, field string, at time.Time) error {
 // StateAt folds the live events of history that occurred by t.
 func StateAt(history []Recorded, t time.Time) *Case {
 	c := NewCase()
-	for _, r := range foldOrder(live(history)) {
+	for _, r := range sortFoldOrder(live(history)) {
 		if r.OccurredAt.After(t) {
 			break
 		}

@@ -1,7 +1,8 @@
 package domain
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -58,7 +59,7 @@ func Retracted(history []Recorded) map[string]string {
 
 // Timeline returns the live events of history (retracted ones and the
 // retractions left out) in fold order: (occurred_at, position).
-func Timeline(history []Recorded) []Recorded { return foldOrder(live(history)) }
+func Timeline(history []Recorded) []Recorded { return sortFoldOrder(live(history)) }
 
 // live returns history without retracted events and without the retractions.
 func live(history []Recorded) []Recorded {
@@ -79,15 +80,25 @@ func live(history []Recorded) []Recorded {
 // stored (position 0) keep their relative order and come after stored ones
 // with the same occurred_at. It sorts a copy.
 func foldOrder(evs []Recorded) []Recorded {
-	out := append([]Recorded(nil), evs...)
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if !a.OccurredAt.Equal(b.OccurredAt) {
-			return a.OccurredAt.Before(b.OccurredAt)
-		}
-		return seq(a) < seq(b)
-	})
-	return out
+	return sortFoldOrder(append([]Recorded(nil), evs...))
+}
+
+// sortFoldOrder sorts evs in fold order in place and returns it. A history
+// is mostly in that order already (only back-dated entries are not), so it
+// is checked first.
+func sortFoldOrder(evs []Recorded) []Recorded {
+	if !slices.IsSortedFunc(evs, compareFold) {
+		slices.SortStableFunc(evs, compareFold)
+	}
+	return evs
+}
+
+// compareFold orders two events by (occurred_at, position).
+func compareFold(a, b Recorded) int {
+	if c := a.OccurredAt.Compare(b.OccurredAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(seq(a), seq(b))
 }
 
 func seq(r Recorded) uint64 {

@@ -61,7 +61,7 @@ func NewOrg() *Org {
 // BuildOrg folds the org stream's events, leaving out retracted ones.
 func BuildOrg(history []Recorded) *Org {
 	o := NewOrg()
-	for _, r := range foldOrder(live(history)) {
+	for _, r := range sortFoldOrder(live(history)) {
 		o.Apply(r)
 	}
 	return o
