@@ -4,7 +4,7 @@ BIN     := bin/caseledger
 DEMO    ?= data/demo
 ADDR    ?= 127.0.0.1:8080
 
-.PHONY: run build test test-crash fuzz ci lint deps bench clean
+.PHONY: run build test test-crash fuzz ci lint deps bench bench-smoke clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/caseledger
@@ -36,13 +36,18 @@ lint:
 deps:
 	@bash .ci/deps.sh
 
-## bench: the Go benchmarks of the embedded store (durable appends, fsync)
-bench:
-	$(GO) test -run '^$$' -bench . -benchtime 2s ./store/sqlite/
+## bench: the performance table of QUALITY.md (docs/PERFORMANCE.md), then every Go benchmark
+bench: build
+	$(BIN) bench --cases 2000 --write-cases 10000 --runs 3 --json bench.json
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./...
+
+## bench-smoke: the same at a small scale, so that neither can rot (in CI)
+bench-smoke: build
+	$(BIN) bench --cases 20 --write-cases 50 --case-events 500 --duration 300ms --runs 1 --import-events 2000
+	$(GO) test -run '^$$' -bench . -benchtime 10x ./...
 
 ## ci: everything CI checks
-ci: test lint deps test-crash fuzz
-	$(GO) test -run '^$$' -bench . -benchtime 100x ./store/sqlite/
+ci: test lint deps test-crash fuzz bench-smoke
 
 clean:
 	rm -rf bin
