@@ -1,7 +1,5 @@
 package projections
 
-import "fmt"
-
 // lateEntry is late_entry. Every live entry that occurred by at and whose
 // recorded_at − occurred_at is strictly more than LateEntry is one finding,
 // From = occurred_at, To = recorded_at, evidence [its id]. Consequences
@@ -18,7 +16,7 @@ func lateEntry(p *replay, th Thresholds) []Finding {
 			continue
 		}
 		out = append(out, finding(RuleLateEntry, r.OccurredAt, r.RecordedAt,
-			fmt.Sprintf("%s recorded %s after it occurred, by %s: %s", r.Event.Type(), fmtDur(lag), r.Actor.ID, Summarize(r.Event)),
+			r.Event.Type()+" recorded "+fmtDur(lag)+" after it occurred, by "+r.Actor.ID+": "+Summarize(r.Event),
 			r.EventID))
 	}
 	return out

@@ -115,29 +115,32 @@ func fmtDur(d time.Duration) string {
 		return "-" + fmtDur(-d)
 	}
 	days, rest := d/Day, d%Day
-	var parts []string
+	b := make([]byte, 0, 24)
 	switch {
 	case days == 1:
-		parts = append(parts, "1 day")
+		b = append(b, "1 day"...)
 	case days > 1:
-		parts = append(parts, fmt.Sprintf("%d days", days))
+		b = append(strconv.AppendInt(b, int64(days), 10), " days"...)
 	}
 	h, m, s := rest/time.Hour, rest%time.Hour/time.Minute, rest%time.Minute/time.Second
-	for _, u := range []struct {
+	for _, u := range [...]struct {
 		n    time.Duration
-		unit string
-	}{{h, "h"}, {m, "m"}, {s, "s"}} {
+		unit byte
+	}{{h, 'h'}, {m, 'm'}, {s, 's'}} {
 		if u.n > 0 {
-			parts = append(parts, fmt.Sprintf("%d%s", u.n, u.unit))
+			if len(b) > 0 {
+				b = append(b, ' ')
+			}
+			b = append(strconv.AppendInt(b, int64(u.n), 10), u.unit)
 		}
 	}
-	if len(parts) == 0 {
+	if len(b) == 0 {
 		if d > 0 {
 			return d.String()
 		}
 		return "0s"
 	}
-	return strings.Join(parts, " ")
+	return string(b)
 }
 
 // fmtDate writes an instant for a summary: the UTC date, and the time of day

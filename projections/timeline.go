@@ -1,7 +1,7 @@
 package projections
 
 import (
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/caseledger/caseledger/domain"
@@ -64,8 +64,11 @@ func Timeline(history []domain.Recorded, org *domain.Org, from, to, knownAt time
 		at = knownAt
 	}
 	evaluated := At(history, at, knownAt)
-	whole := At(history, to, knownAt)
-	slices := slicesOf(whole.Timeline)
+	whole := evaluated // the usual case: the window ends by known_at
+	if !at.Equal(to) {
+		whole = At(history, to, knownAt)
+	}
+	owned := slicesOf(whole.Timeline)
 	out := TimelineView{CRN: whole.State.CRN, Person: whole.State.Person, From: from.UTC(), To: to.UTC(), KnownAt: knownAt.UTC(),
 		Entries: []TimelineEntry{}, Findings: Findings(evaluated, org, from, to, at, th), Slices: []SliceView{}}
 	audit := Audit(whole.Known)
@@ -75,13 +78,16 @@ func Timeline(history []domain.Recorded, org *domain.Org, from, to, knownAt time
 		if r.OccurredAt.Before(from) || !r.OccurredAt.Before(to) {
 			continue
 		}
-		entries = append(entries, TimelineEntry{AuditEntry: a, Owner: ownerAt(slices, r.OccurredAt)})
+		entries = append(entries, TimelineEntry{AuditEntry: a, Owner: ownerAt(owned, r.OccurredAt)})
 	}
-	sort.SliceStable(entries, func(i, j int) bool { return entries[i].OccurredAt.Before(entries[j].OccurredAt) })
+	byOccurred := func(a, b TimelineEntry) int { return a.OccurredAt.Compare(b.OccurredAt) }
+	if !slices.IsSortedFunc(entries, byOccurred) {
+		slices.SortStableFunc(entries, byOccurred)
+	}
 	out.Entries = entries
 	out.Lanes = lanesOf(whole.Timeline, to)
-	out.Lanes.Absences = ownerAbsences(slices, org, to)
-	for _, sl := range slices {
+	out.Lanes.Absences = ownerAbsences(owned, org, to)
+	for _, sl := range owned {
 		if (sl.To != nil && !sl.To.After(from)) || !sl.From.Before(to) {
 			continue
 		}

@@ -1,11 +1,14 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/caseledger/caseledger/domain"
@@ -20,6 +23,11 @@ type Source interface {
 
 // pageSize is how many events one read of the global order asks for.
 const pageSize = 2000
+
+// roundEvents is how many events of the global order a catch-up reads
+// before folding the cases they touched: a case is folded once a round,
+// however many of its events the round holds.
+const roundEvents = 10 * pageSize
 
 // Runner owns the global projections.
 type Runner struct {
@@ -70,56 +78,128 @@ func (r *Runner) CatchUp(ctx context.Context) error {
 	return err
 }
 
+// catchUp is CatchUp reporting, after each round, the events applied so far.
 func (r *Runner) catchUp(ctx context.Context, progress func(uint64)) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := 0
 	for {
-		page, err := r.src.ReadAll(ctx, r.dir.Position, pageSize)
+		round, more, err := r.readRound(ctx)
 		if err != nil {
-			return n, fmt.Errorf("projections: read after %d: %w", r.dir.Position, err)
-		}
-		if len(page) == 0 {
-			return n, nil
-		}
-		if err := r.apply(ctx, page); err != nil {
 			return n, err
 		}
-		n += len(page)
+		if len(round) == 0 {
+			return n, nil
+		}
+		if err := r.apply(ctx, round); err != nil {
+			return n, err
+		}
+		n += len(round)
 		if progress != nil {
-			progress(r.dir.Position)
+			progress(uint64(n))
+		}
+		if !more {
+			return n, nil
 		}
 	}
 }
 
-// apply folds one page of the global order into the projections: the actor
-// index event by event, and the row of every case the page touched, folded
-// again from that case's own events.
-func (r *Runner) apply(ctx context.Context, page []domain.Envelope) error {
-	touched := map[string]bool{}
-	for _, e := range page {
+// readRound reads the global order after the projections' position, page
+// by page, until the end or roundEvents; it reports whether it stopped
+// before the end.
+func (r *Runner) readRound(ctx context.Context) ([]domain.Envelope, bool, error) {
+	var round []domain.Envelope
+	after := r.dir.Position
+	for len(round) < roundEvents {
+		page, err := r.src.ReadAll(ctx, after, pageSize)
+		if err != nil {
+			return nil, false, fmt.Errorf("projections: read after %d: %w", after, err)
+		}
+		if len(page) == 0 {
+			return round, false, nil
+		}
+		round = append(round, page...)
+		after = page[len(page)-1].Position
+	}
+	return round, true, nil
+}
+
+// apply folds a round of the global order into the projections: the row of
+// every case the round touched, folded again from that case's own events,
+// and the actor index event by event. Nothing changes unless every case
+// folds.
+func (r *Runner) apply(ctx context.Context, round []domain.Envelope) error {
+	rows, err := r.foldCases(ctx, touchedCases(round), r.now())
+	if err != nil {
+		return err
+	}
+	for _, row := range rows {
+		r.dir.Put(row)
+	}
+	for _, e := range round {
 		r.actors.Apply(e)
-		if crn, ok := strings.CutPrefix(e.Stream, "case-"); ok {
-			touched[crn] = true
-		}
 	}
-	now := r.now()
-	for crn := range touched {
-		envs, err := readStream(ctx, r.src, domain.CaseStream(crn))
-		if err != nil {
-			return err
-		}
-		history, err := domain.FromEnvelopes(envs)
-		if err != nil {
-			return fmt.Errorf("projections: decode case %s: %w", crn, err)
-		}
-		r.dir.Put(projections.RowOf(history, now))
-	}
-	r.dir.Position = page[len(page)-1].Position
-	if r.dir.Position > r.head {
-		r.head = r.dir.Position
-	}
+	r.dir.Position = round[len(round)-1].Position
+	r.head = max(r.head, r.dir.Position)
 	return nil
+}
+
+// touchedCases lists, once each, the CRNs of the cases events belong to.
+func touchedCases(events []domain.Envelope) []string {
+	seen := map[string]bool{}
+	var crns []string
+	for _, e := range events {
+		if crn, ok := strings.CutPrefix(e.Stream, "case-"); ok && !seen[crn] {
+			seen[crn] = true
+			crns = append(crns, crn)
+		}
+	}
+	return crns
+}
+
+// foldCases folds the row of each case from its whole stream, several
+// cases at once when there are many.
+func (r *Runner) foldCases(ctx context.Context, crns []string, now time.Time) ([]projections.CaseRow, error) {
+	rows := make([]projections.CaseRow, len(crns))
+	var next atomic.Int64
+	var first error
+	var mu sync.Mutex
+	work := func() {
+		for i := int(next.Add(1) - 1); i < len(crns); i = int(next.Add(1) - 1) {
+			row, err := r.foldCase(ctx, crns[i], now)
+			if err != nil {
+				mu.Lock()
+				first = cmp.Or(first, err)
+				mu.Unlock()
+				next.Store(int64(len(crns))) // stop the others
+				return
+			}
+			rows[i] = row
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0)-1, len(crns)/minCasesPerWorker) {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
+	return rows, first
+}
+
+// minCasesPerWorker is how many cases it takes to fold on another goroutine.
+const minCasesPerWorker = 8
+
+// foldCase reads a case's whole stream and folds its row.
+func (r *Runner) foldCase(ctx context.Context, crn string, now time.Time) (projections.CaseRow, error) {
+	envs, err := readStream(ctx, r.src, domain.CaseStream(crn))
+	if err != nil {
+		return projections.CaseRow{}, err
+	}
+	history, err := domain.FromEnvelopes(envs)
+	if err != nil {
+		return projections.CaseRow{}, fmt.Errorf("projections: decode case %s: %w", crn, err)
+	}
+	return projections.RowOf(history, now), nil
 }
 
 // readStream reads a whole stream.
