@@ -72,13 +72,13 @@ func summarizeMore(e domain.Event) string {
 	case domain.RegistrationDeregistered:
 		return fmt.Sprintf("Registration %s deregistered: %s", e.RegistrationID, short(e.Reason))
 	case domain.AppointmentBooked:
-		return fmt.Sprintf("Appointment %s booked: %s with %s at %s", e.AppointmentID, words(e.Kind), e.Officer, domain.FormatTime(e.StartsAt))
+		return "Appointment " + e.AppointmentID + " booked: " + words(e.Kind) + " with " + e.Officer + " at " + domain.FormatTime(e.StartsAt)
 	case domain.AppointmentRescheduled:
-		return fmt.Sprintf("Appointment %s moved to %s", e.AppointmentID, domain.FormatTime(e.StartsAt))
+		return "Appointment " + e.AppointmentID + " moved to " + domain.FormatTime(e.StartsAt)
 	case domain.AppointmentCancelled:
-		return fmt.Sprintf("Appointment %s cancelled: %s", e.AppointmentID, short(e.Reason))
+		return "Appointment " + e.AppointmentID + " cancelled: " + short(e.Reason)
 	case domain.AppointmentOutcomeRecorded:
-		return fmt.Sprintf("Appointment %s: %s", e.AppointmentID, words(e.Outcome))
+		return "Appointment " + e.AppointmentID + ": " + words(e.Outcome)
 	case domain.WarningIssued:
 		return fmt.Sprintf("Warning %s issued on %s for %s", e.WarningID, e.SentenceID, strings.Join(e.AppointmentIDs, ", "))
 	case domain.BreachRaised:
@@ -147,7 +147,12 @@ func joinIf(a, b string) string {
 	return b
 }
 
-func words(s string) string { return strings.ReplaceAll(s, "_", " ") }
+func words(s string) string {
+	if !strings.Contains(s, "_") {
+		return s
+	}
+	return strings.ReplaceAll(s, "_", " ")
+}
 
 // short quotes free text, cut to 80 characters.
 func short(s string) string {
