@@ -40,6 +40,9 @@ type Config struct {
 	// NoAccessLog turns the access log off — for measuring its cost only;
 	// no production configuration sets it.
 	NoAccessLog bool
+	// CacheEvents bounds the decoded case events kept in memory
+	// (store/cache's default when zero).
+	CacheEvents int
 }
 
 // Server serves the HTTP API over a store.
@@ -78,7 +81,7 @@ func New(cfg Config) *Server {
 	}
 	m := newMetrics()
 	st := newMeasuredStore(cfg.Store, m)
-	s := &Server{store: st, ledger: ledger.New(st, now), tokens: tokens, log: cfg.Log, now: now,
+	s := &Server{store: st, ledger: ledger.New(st, now, ledger.CacheEvents(cfg.CacheEvents)), tokens: tokens, log: cfg.Log, now: now,
 		router: mux.NewRouter(), metrics: m, officers: projections.NewOfficerCases(),
 		runner: runner.New(st, now, cfg.Snapshot)}
 	s.noAccessLog = cfg.NoAccessLog

@@ -50,8 +50,27 @@ type Ledger struct {
 }
 
 // New returns a ledger over st with the given clock.
-func New(st Store, now func() time.Time) *Ledger {
-	return &Ledger{store: st, now: now, cases: cache.New(st, 0)}
+func New(st Store, now func() time.Time, opts ...Option) *Ledger {
+	o := options{cacheEvents: cache.DefaultMaxEvents}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return &Ledger{store: st, now: now, cases: cache.New(st, o.cacheEvents)}
+}
+
+// Option configures a ledger.
+type Option func(*options)
+
+type options struct{ cacheEvents int }
+
+// CacheEvents bounds the decoded case events the ledger keeps in memory
+// (cache.DefaultMaxEvents when n ≤ 0).
+func CacheEvents(n int) Option {
+	return func(o *options) {
+		if n > 0 {
+			o.cacheEvents = n
+		}
+	}
 }
 
 // Request is one command with everything around it.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/caseledger/caseledger/api"
 	"github.com/caseledger/caseledger/domain/merkle"
+	"github.com/caseledger/caseledger/store/cache"
 )
 
 // runServe serves the API until ctx ends, then shuts down gracefully.
@@ -32,6 +33,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	oidcAudience := fs.String("oidc-audience", "", "the audience OIDC tokens must carry")
 	oidcJWKS := fs.String("oidc-jwks", "", "the identity provider's JWKS URL (https)")
 	oidcClaims := fs.String("oidc-claims", "", "claim mapping: id=sub,name=name,org=org,roles=roles (defaults shown)")
+	cacheEvents := fs.Int("cache-events", cache.DefaultMaxEvents, "decoded case events kept in memory (about 1 KiB each); the cases used least recently are dropped first")
 	findings := fs.String("findings", "", "a JSON file of SFO findings thresholds (default DOMAIN.md's)")
 	var overrides thresholdFlags
 	fs.Var(&overrides, "threshold", "override one findings threshold: name=duration (e.g. ack_routine=3d); repeatable")
@@ -74,7 +76,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	handler := api.New(api.Config{Store: st, Tokens: tokens, Log: log, Snapshot: filepath.Join(sf.data, SnapshotFile), Thresholds: &th})
+	handler := api.New(api.Config{Store: st, Tokens: tokens, Log: log, Snapshot: filepath.Join(sf.data, SnapshotFile), Thresholds: &th,
+		CacheEvents: *cacheEvents})
 	if _, err := handler.Projections().Load(); err != nil {
 		return err
 	}

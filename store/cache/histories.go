@@ -25,8 +25,10 @@ type Stream struct {
 const readPage = 1000
 
 // DefaultMaxEvents is how many events a cache holds unless told otherwise:
-// a few hundred megabytes at most, whatever the size of the ledger.
-const DefaultMaxEvents = 200_000
+// about 1 KiB each with the envelope kept beside the decoded event, so half
+// a gigabyte at most, whatever the size of the ledger; enough for the
+// working set of 10,000 busy cases.
+const DefaultMaxEvents = 500_000
 
 // Histories caches decoded streams, the least recently used dropped first.
 type Histories struct {
