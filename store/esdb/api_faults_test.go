@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -41,13 +42,37 @@ func serveAPI(t *testing.T, s *Store) *apiClient {
 	require.NoError(t, err)
 	tokens, err := api.ParseTokens(raw)
 	require.NoError(t, err)
-	srv := api.New(api.Config{Store: s, Tokens: tokens, Log: slog.New(slog.DiscardHandler)})
+	logs := &syncBuffer{}
+	srv := api.New(api.Config{Store: s, Tokens: tokens, Log: slog.New(slog.NewTextHandler(logs, nil))})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
-	t.Cleanup(func() { _ = hs.Close() })
+	t.Cleanup(func() {
+		_ = hs.Close()
+		if out := logs.String(); strings.Contains(out, "level=ERROR") {
+			t.Errorf("the server logged errors (a store fault is no internal error):\n%s", out)
+		}
+	})
 	return &apiClient{t: t, base: "http://" + ln.Addr().String(), http: &http.Client{Timeout: 60 * time.Second}}
+}
+
+// syncBuffer is what the server logs, kept for the end of the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // answer is a response, read whole.
@@ -194,6 +219,43 @@ func TestConnectionCutMidAppendIs503AndRetriesStoreOnce(t *testing.T) {
 	})
 	require.Equal(t, http.StatusOK, c.do(http.MethodGet, "/readyz", nil).status)
 	require.Equal(t, []string{"case.opened", "sentence.recorded"}, caseEvents(t, s, "X200001"), "stored once, whole")
+}
+
+// TestConnectionCutMidReadIs503AndLeavesNothingHalfRead cuts the
+// connection while the server streams a case's events to a second API
+// node, which has not read that case before, after the first event. The
+// read answers 503, not a view of part of the case; once reconnected the
+// node reads the whole case, and decides a write on all of it.
+func TestConnectionCutMidReadIs503AndLeavesNothingHalfRead(t *testing.T) {
+	f := startFake(t)
+	p := startProxy(t, f.addr.String())
+	s := openTest(t, p.url(), "")
+	writer, reader := serveAPI(t, s), serveAPI(t, s)
+	require.Equal(t, http.StatusCreated, writer.do(http.MethodPost, "/v1/cases", openCaseBody("X300001")).status)
+	for _, id := range []string{"s1", "s2"} {
+		require.Equal(t, http.StatusCreated, writer.do(http.MethodPost, "/v1/cases/X300001/sentences", sentenceBody(id)).status)
+	}
+
+	f.set(func(f *fakeServer) { f.midStream, f.midRead = s.ns.id(domain.CaseStream("X300001")), p.cut })
+	requireUnavailable(t, reader.do(http.MethodGet, "/v1/cases/X300001", nil), "a read cut after the case's first event")
+	f.mu.Lock()
+	cutMidRead := f.midRead == nil
+	f.mu.Unlock()
+	require.True(t, cutMidRead, "the read was cut in the middle of the case's events")
+	requireUnavailable(t, reader.do(http.MethodGet, "/readyz", nil), "readyz while cut")
+
+	p.open()
+	eventually(t, "the read answered", func() bool {
+		a := reader.do(http.MethodGet, "/v1/cases/X300001", nil)
+		if a.status == http.StatusOK {
+			return true
+		}
+		requireUnavailable(t, a, "a read before the client reconnects")
+		return false
+	})
+	a := reader.do(http.MethodPost, "/v1/cases/X300001/sentences", sentenceBody("s3"), "If-Match", `"2"`)
+	require.Equal(t, http.StatusCreated, a.status, "decided on the whole case: %s", a.body)
+	require.Equal(t, []string{"case.opened", "sentence.recorded", "sentence.recorded", "sentence.recorded"}, caseEvents(t, s, "X300001"))
 }
 
 // sentenceBody is the body of POST /v1/cases/{crn}/sentences for id.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
 	"google.golang.org/grpc/codes"
@@ -42,6 +43,9 @@ func translate(err error) error {
 	if errors.As(err, &ce) && ce.Code() != esdb.ErrorCodeUnknown {
 		return translateCode(ce.Code(), err)
 	}
+	if cutMidCall(err) {
+		return fmt.Errorf("%w: connection lost during the call: %w", store.ErrUnavailable, err)
+	}
 	// Unclassified: the client passes some gRPC failures through raw (a
 	// dropped subscription, a read that could not start) or as code Unknown.
 	switch status.Code(err) {
@@ -51,6 +55,19 @@ func translate(err error) error {
 		return fmt.Errorf("%w: %w", context.Canceled, err)
 	}
 	return fmt.Errorf("eventstoredb: %w", err)
+}
+
+// cutMidCall reports whether err is gRPC's io.EOF from sending on a call
+// whose stream has ended: the connection dropped (or the server gave up)
+// while the client was still sending an append, and the client, which
+// reports the Send's error without reading the call's status, passes it
+// on as code Unknown. The append may or may not have been stored, as with
+// any call cut short; a retry with the same event ids settles it, so it is
+// a failure to retry, never an internal error. Only a Send returns io.EOF
+// this way: a read's clean end is io.EOF from Recv, which drain consumes
+// and never translates.
+func cutMidCall(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // translateCode maps a classified client error.

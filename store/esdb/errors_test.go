@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
@@ -106,6 +107,23 @@ func TestTranslateMapsRawGRPCStatuses(t *testing.T) {
 				require.Equal(t, tt.want == context.Canceled, errors.Is(got, context.Canceled))
 			}
 		})
+	}
+}
+
+// TestTranslateMapsASendCutShort: a connection lost while the client sends
+// an append reaches the store as io.EOF from the Send, wrapped by the client
+// as code Unknown ("could not send append request. Reason: ... EOF"); it is
+// a failure to retry, as every lost connection is.
+func TestTranslateMapsASendCutShort(t *testing.T) {
+	for _, cut := range []error{io.EOF, io.ErrUnexpectedEOF} {
+		orig := &codedError{code: esdb.ErrorCodeUnknown, err: cut}
+		for _, err := range []error{fmt.Errorf("could not send append request. Reason: %w", orig), cut} {
+			got := translate(err)
+
+			require.ErrorIs(t, got, store.ErrUnavailable, "%v", err)
+			require.ErrorIs(t, got, cut, "the original stays in the chain")
+			require.NotErrorIs(t, got, store.ErrWrongRevision)
+		}
 	}
 }
 

@@ -44,6 +44,8 @@ type fakeServer struct {
 	served    int           // calls made
 	drop      chan struct{} // closed to drop every subscription
 	interpose func()        // run once before the next append, unlocked
+	midStream string        // the stream whose next read of several events runs midRead
+	midRead   func()        // run once after that read's first event is sent, unlocked
 }
 
 // fakeEvent is an event as the fake server keeps it.
@@ -219,21 +221,30 @@ func (f *fakeServer) Read(req *api.ReadReq, srv api.Streams_ReadServer) error {
 		return f.subscribe(o, srv)
 	}
 	var evs []*fakeEvent
+	var mid func()
 	if s := o.GetStream(); s != nil {
 		var found bool
 		if evs, found = f.readStream(s, o.GetReadDirection(), o.GetCount()); !found {
 			return srv.Send(&api.ReadResp{Content: &api.ReadResp_StreamNotFound_{
 				StreamNotFound: &api.ReadResp_StreamNotFound{StreamIdentifier: s.GetStreamIdentifier()}}})
 		}
+		f.mu.Lock()
+		if len(evs) > 1 && f.midStream == string(s.GetStreamIdentifier().GetStreamName()) {
+			mid, f.midStream, f.midRead = f.midRead, "", nil
+		}
+		f.mu.Unlock()
 	} else {
 		f.mu.Lock()
 		evs = f.log[f.indexAt(o.GetAll()):]
 		evs = evs[:min(uint64(len(evs)), o.GetCount())]
 		f.mu.Unlock()
 	}
-	for _, e := range evs {
+	for i, e := range evs {
 		if err := srv.Send(e.resp()); err != nil {
 			return err
+		}
+		if i == 0 && mid != nil {
+			mid()
 		}
 	}
 	return nil
