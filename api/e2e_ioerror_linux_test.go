@@ -88,6 +88,7 @@ func TestIOErrorAnswers503AndRecovers(t *testing.T) {
 	require.Equal(t, http.StatusOK, h.get(t, "", "/healthz").status)
 	requireReady(t, h, http.StatusOK)
 	require.Equal(t, http.StatusOK, h.get(t, tokN01, "/v1/cases").status, "the case list only reads")
+	require.Equal(t, http.StatusOK, h.get(t, tokN01, "/v1/org").status, "the org only reads")
 	requireVerified(t, h, len(before))
 	requireSameLedger(t, before, ledgerOf(t, h.store))
 
