@@ -53,8 +53,8 @@ func (s *Server) caseSnapshot(w http.ResponseWriter, r *http.Request) (projectio
 	}
 	// The current state decides access; a read of the current state (the
 	// default) is answered from the same fold.
-	current := projections.At(history, now, now)
-	if !s.authoriseRead(w, r, crn, projections.RowAt(current), &asOf, &knownAt) {
+	current, row := currentOf(stream, now)
+	if !s.authoriseRead(w, r, crn, row, &asOf, &knownAt) {
 		return projections.Snapshot{}, nil, false
 	}
 	snap := current

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/caseledger/caseledger/domain"
 )
@@ -19,6 +20,36 @@ type Reader interface {
 type Stream struct {
 	Envelopes []domain.Envelope
 	Events    []domain.Recorded
+
+	entry *entry // where Remember keeps a value; nil for an empty Stream
+}
+
+// Remember keeps v with the stream as it is now, for Recall to return
+// until the stream grows: a value derived from the events alone (a fold, a
+// row) need not be derived again. One value is kept per stream.
+func (s Stream) Remember(v any) {
+	if s.entry == nil {
+		return
+	}
+	s.entry.memo.Store(&memo{n: len(s.Events), v: v})
+}
+
+// Recall returns the value remembered with the stream as it is now, if any.
+func (s Stream) Recall() (any, bool) {
+	if s.entry == nil {
+		return nil, false
+	}
+	m := s.entry.memo.Load()
+	if m == nil || m.n != len(s.Events) {
+		return nil, false
+	}
+	return m.v, true
+}
+
+// memo is a value remembered with a stream of n events.
+type memo struct {
+	n int
+	v any
 }
 
 // readPage is how many events one read of the store asks for.
@@ -50,6 +81,8 @@ type entry struct {
 	envs []domain.Envelope
 	recs []domain.Recorded
 	held int // len(envs) as counted in Histories.held; under Histories.mu
+
+	memo atomic.Pointer[memo]
 }
 
 // New returns a cache over src holding at most maxEvents events
@@ -67,7 +100,7 @@ func (h *Histories) Load(ctx context.Context, stream string) (Stream, error) {
 	e := h.entry(stream)
 	e.mu.Lock()
 	err := e.refresh(ctx, h.src)
-	s := Stream{Envelopes: e.envs[:len(e.envs):len(e.envs)], Events: e.recs[:len(e.recs):len(e.recs)]}
+	s := Stream{Envelopes: e.envs[:len(e.envs):len(e.envs)], Events: e.recs[:len(e.recs):len(e.recs)], entry: e}
 	e.mu.Unlock()
 	if err != nil {
 		return Stream{}, err

@@ -117,3 +117,34 @@ func TestAStreamLargerThanTheBoundIsStillServed(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, s.Events, 5)
 }
+
+func TestARememberedValueLastsUntilTheStreamGrows(t *testing.T) {
+	ctx := context.Background()
+	src := memory.New()
+	appendN(t, src, "access-A", 2)
+	h := cache.New(src, 0)
+	s, err := h.Load(ctx, "access-A")
+	require.NoError(t, err)
+	_, ok := s.Recall()
+	require.False(t, ok, "nothing remembered yet")
+	s.Remember("two")
+
+	again, err := h.Load(ctx, "access-A")
+	require.NoError(t, err)
+	v, ok := again.Recall()
+	require.True(t, ok)
+	require.Equal(t, "two", v)
+
+	appendN(t, src, "access-A", 1)
+	grown, err := h.Load(ctx, "access-A")
+	require.NoError(t, err)
+	_, ok = grown.Recall()
+	require.False(t, ok, "the stream grew")
+	v, ok = s.Recall()
+	require.True(t, ok, "the older view of the stream still recalls its own value")
+	require.Equal(t, "two", v)
+	grown.Remember("three")
+	_, ok = s.Recall()
+	require.False(t, ok, "one value per stream: the newer one")
+	require.Equal(t, "", func() string { v, _ := (cache.Stream{}).Recall(); s, _ := v.(string); return s }(), "an empty Stream remembers nothing")
+}
