@@ -22,6 +22,28 @@ type snapshotFile struct {
 	Actors    *projections.Actors    `json:"actors"`
 }
 
+// marshalSnapshot returns json.Marshal(snapshotFile{...}) of the
+// projections, the directory and the actor index marshalled at once on
+// two goroutines: the snapshot is written at the end of every rebuild.
+func marshalSnapshot(dir *projections.Directory, actors *projections.Actors) ([]byte, error) {
+	var dirJSON []byte
+	var dirErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		dirJSON, dirErr = json.Marshal(dir)
+	}()
+	actorsJSON, err := json.Marshal(actors)
+	<-done
+	if err := errors.Join(dirErr, err); err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(dirJSON)+len(actorsJSON)+64)
+	out = fmt.Appendf(out, `{"version":%d,"directory":`, snapshotVersion)
+	out = append(append(out, dirJSON...), `,"actors":`...)
+	return append(append(out, actorsJSON...), '}'), nil
+}
+
 // Load reads the snapshot, if there is one of this version. It reports
 // whether one was loaded.
 func (r *Runner) Load() (bool, error) {
@@ -52,7 +74,7 @@ func (r *Runner) Save() error {
 		return nil
 	}
 	r.mu.RLock()
-	data, err := json.Marshal(snapshotFile{Version: snapshotVersion, Directory: r.dir, Actors: r.actors})
+	data, err := marshalSnapshot(r.dir, r.actors)
 	r.mu.RUnlock()
 	if err != nil {
 		return err

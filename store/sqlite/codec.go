@@ -46,16 +46,6 @@ func encode(e *domain.Envelope) (string, error) {
 // into a string of the exact size.
 var encodeBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
-// decode returns the envelope stored as raw at position.
-func decode(position int64, raw []byte) (domain.Envelope, error) {
-	var e domain.Envelope
-	if err := json.Unmarshal(raw, &e); err != nil {
-		return domain.Envelope{}, fmt.Errorf("decode event at position %d: %w", position, err)
-	}
-	e.Position = uint64(position)
-	return e, nil
-}
-
 // appendSealed appends exactly what json.Marshal(sealed{e}) writes, for a
 // sealed envelope: one whose data is JSON (sealing refuses any other) and
 // whose times are in UTC, as Seal leaves them. It reports false for

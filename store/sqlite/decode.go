@@ -1,0 +1,261 @@
+package sqlite
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/caseledger/caseledger/domain"
+)
+
+// decode returns the envelope stored as raw at position. raw must not be
+// used by the caller afterwards: the envelope's data keeps pointing into it.
+func decode(position int64, raw []byte) (domain.Envelope, error) {
+	var d envelopeDecoder
+	return d.decode(position, raw)
+}
+
+// envelopeDecoder decodes stored envelopes. The envelope column holds what
+// appendSealed writes, keys in one order; parse reads that shape directly,
+// and anything else is left to json.Unmarshal, which gives the same
+// envelope for every input parse accepts. A decoder shares the strings that
+// repeat from event to event (stream, type, actor); it is not safe for
+// concurrent use.
+type envelopeDecoder struct {
+	strs map[string]string
+}
+
+// maxInterned bounds the strings a decoder keeps.
+const maxInterned = 4096
+
+func (d *envelopeDecoder) decode(position int64, raw []byte) (domain.Envelope, error) {
+	var e domain.Envelope
+	if !d.parse(raw, &e) {
+		e = domain.Envelope{}
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return domain.Envelope{}, fmt.Errorf("decode event at position %d: %w", position, err)
+		}
+	}
+	e.Position = uint64(position)
+	return e, nil
+}
+
+// parse reads raw as appendSealed writes it into e, reporting false for
+// anything it does not take: another key order, escaped strings, numbers
+// that are not plain digits, times that are not RFC 3339 in UTC.
+func (d *envelopeDecoder) parse(raw []byte, e *domain.Envelope) bool {
+	p := parser{b: raw, ok: true}
+	e.EventID = p.key(`{"event_id":`).str()
+	e.Stream = d.intern(p.key(`,"stream":`).bytes())
+	e.Revision = p.key(`,"revision":`).uint()
+	e.Type = d.intern(p.key(`,"type":`).bytes())
+	e.SchemaVersion = p.key(`,"schema_version":`).int()
+	e.OccurredAt = p.key(`,"occurred_at":`).time()
+	e.RecordedAt = p.key(`,"recorded_at":`).time()
+	e.Actor = d.actor(p.key(`,"actor":`))
+	if p.has(`,"correlation_id":`) {
+		e.CorrelationID = p.key(`,"correlation_id":`).str()
+	}
+	if p.has(`,"causation_id":`) {
+		e.CausationID = p.key(`,"causation_id":`).str()
+	}
+	if p.has(`,"replaces":`) {
+		e.Replaces = p.key(`,"replaces":`).str()
+	}
+	if p.has(`,"imported":`) {
+		im := &domain.Imported{System: p.key(`,"imported":{"system":`).str()}
+		im.RecordedAt = p.key(`,"recorded_at":`).time()
+		im.Actor = d.actor(p.key(`,"actor":`))
+		p.key(`}`)
+		e.Imported = im
+	}
+	e.PrevHash = p.key(`,"prev_hash":`).str()
+	e.Hash = p.key(`,"hash":`).str()
+	e.Data = p.key(`,"data":`).data()
+	return p.ok
+}
+
+// actor reads an actor object.
+func (d *envelopeDecoder) actor(p *parser) domain.Actor {
+	a := domain.Actor{ID: d.intern(p.key(`{"id":`).bytes())}
+	a.Name = d.intern(p.key(`,"name":`).bytes())
+	a.Organisation = d.intern(p.key(`,"organisation":`).bytes())
+	p.key(`,"roles":`)
+	switch {
+	case p.has(`null`):
+		p.key(`null`)
+	case p.has(`[]`):
+		p.key(`[]`)
+		a.Roles = []string{}
+	default:
+		p.key(`[`)
+		for {
+			a.Roles = append(a.Roles, d.intern(p.bytes()))
+			if !p.ok || !p.has(`,`) {
+				break
+			}
+			p.key(`,`)
+		}
+		p.key(`]`)
+	}
+	p.key(`}`)
+	return a
+}
+
+// intern returns b as a string, the same string each time it repeats.
+func (d *envelopeDecoder) intern(b []byte) string {
+	if s, ok := d.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if d.strs == nil || len(d.strs) >= maxInterned {
+		d.strs = make(map[string]string, 64)
+	}
+	d.strs[s] = s
+	return s
+}
+
+// parser reads a stored envelope from the front. Once a read fails, ok is
+// false and every later read returns a zero value.
+type parser struct {
+	b  []byte
+	ok bool
+}
+
+// has reports whether the rest starts with lit.
+func (p *parser) has(lit string) bool { return p.ok && bytes.HasPrefix(p.b, []byte(lit)) }
+
+// key consumes lit, which must come next.
+func (p *parser) key(lit string) *parser {
+	if !p.has(lit) {
+		p.ok = false
+		return p
+	}
+	p.b = p.b[len(lit):]
+	return p
+}
+
+// bytes consumes a string without escapes, all valid UTF-8, and returns its
+// contents.
+func (p *parser) bytes() []byte {
+	if !p.has(`"`) {
+		p.ok = false
+		return nil
+	}
+	for i := 1; i < len(p.b); i++ {
+		switch c := p.b[i]; {
+		case c == '"':
+			s := p.b[1:i]
+			p.b = p.b[i+1:]
+			if !utf8.Valid(s) {
+				p.ok = false
+				return nil
+			}
+			return s
+		case c == '\\' || c < 0x20:
+			p.ok = false
+			return nil
+		}
+	}
+	p.ok = false
+	return nil
+}
+
+func (p *parser) str() string { return string(p.bytes()) }
+
+// digits consumes a run of decimal digits without a leading zero (but 0).
+func (p *parser) digits() []byte {
+	n := 0
+	for n < len(p.b) && p.b[n] >= '0' && p.b[n] <= '9' {
+		n++
+	}
+	if !p.ok || n == 0 || (n > 1 && p.b[0] == '0') {
+		p.ok = false
+		return nil
+	}
+	d := p.b[:n]
+	p.b = p.b[n:]
+	return d
+}
+
+func (p *parser) uint() uint64 {
+	d := p.digits()
+	v, err := strconv.ParseUint(string(d), 10, 64)
+	if err != nil {
+		p.ok = false
+	}
+	return v
+}
+
+// int reads a number without a sign: the negative are left to json.Unmarshal.
+func (p *parser) int() int {
+	d := p.digits()
+	v, err := strconv.ParseInt(string(d), 10, strconv.IntSize)
+	if err != nil {
+		p.ok = false
+	}
+	return int(v)
+}
+
+// time reads an instant written as appendTime writes it:
+// YYYY-MM-DDTHH:MM:SS, up to nine digits of fraction, Z.
+func (p *parser) time() time.Time {
+	s := p.bytes()
+	if !rfc3339UTC(s) {
+		p.ok = false
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, string(s))
+	if err != nil {
+		p.ok = false
+	}
+	return t
+}
+
+// rfc3339UTC reports whether s has the shape appendTime writes.
+func rfc3339UTC(s []byte) bool {
+	const shape = "dddd-dd-ddTdd:dd:dd"
+	if len(s) < len(shape)+1 || len(s) > len(shape)+11 || s[len(s)-1] != 'Z' {
+		return false
+	}
+	for i := range len(shape) {
+		if c := s[i]; (shape[i] == 'd' && (c < '0' || c > '9')) || (shape[i] != 'd' && c != shape[i]) {
+			return false
+		}
+	}
+	frac := s[len(shape) : len(s)-1]
+	if len(frac) == 0 {
+		return true
+	}
+	if len(frac) < 2 || frac[0] != '.' {
+		return false
+	}
+	for _, c := range frac[1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// enclosed reports whether b starts and ends as an object or an array does.
+func enclosed(b []byte) bool {
+	first, last := b[0], b[len(b)-1]
+	return (first == '{' && last == '}') || (first == '[' && last == ']')
+}
+
+// data takes the rest but the closing brace as the payload, which must be
+// one JSON object or array, and nothing may follow. It shares raw's memory.
+func (p *parser) data() json.RawMessage {
+	n := len(p.b)
+	if !p.ok || n < 3 || p.b[n-1] != '}' || !enclosed(p.b[:n-1]) || !validJSON(p.b[:n-1]) {
+		p.ok = false
+		return nil
+	}
+	d := p.b[: n-1 : n-1]
+	p.b = p.b[n:]
+	return d
+}
