@@ -13,13 +13,13 @@ import (
 // viewReads are the projected views of one case, each at any (as_of, known_at).
 var viewReads = []read{
 	{path: "/v1/cases/{crn}", name: "caseSummary", summary: "Case summary", query: bitemporal,
-		handler: caseView(func(s projections.Snapshot, _ *domain.Org) any { return projections.Summary(s) })},
+		handler: caseView(func(s projections.Snapshot) any { return projections.Summary(s) })},
 	{path: "/v1/cases/{crn}/ownership", name: "ownership", summary: "Current owner, ownership history as time slices, component managers, pending transfers", query: bitemporal,
-		handler: caseView(func(s projections.Snapshot, _ *domain.Org) any { return projections.Ownership(s) })},
+		handler: caseView(func(s projections.Snapshot) any { return projections.Ownership(s) })},
 	{path: "/v1/cases/{crn}/contact", name: "contact", summary: "Whom to contact about the case: owner, cover or duty team", query: bitemporal,
-		handler: caseView(func(s projections.Snapshot, org *domain.Org) any { return projections.Contact(s, org) })},
+		handler: caseOrgView(func(s projections.Snapshot, org *domain.Org) any { return projections.Contact(s, org) })},
 	{path: "/v1/cases/{crn}/compliance", name: "compliance", summary: "Upcoming appointments, last attended, non-compliance since the last enforcement, open breaches", query: bitemporal,
-		handler: caseView(func(s projections.Snapshot, _ *domain.Org) any { return projections.Compliance(s) })},
+		handler: caseView(func(s projections.Snapshot) any { return projections.Compliance(s) })},
 }
 
 var bitemporal = []string{"as_of", "known_at"}
@@ -70,7 +70,19 @@ func (s *Server) caseSnapshot(w http.ResponseWriter, r *http.Request) (projectio
 }
 
 // caseView serves one projected view of a case.
-func caseView(view func(projections.Snapshot, *domain.Org) any) func(s *Server) http.Handler {
+func caseView(view func(projections.Snapshot) any) func(s *Server) http.Handler {
+	return func(s *Server) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if snap, _, ok := s.caseSnapshot(w, r); ok {
+				writeJSON(w, http.StatusOK, view(snap))
+			}
+		})
+	}
+}
+
+// caseOrgView serves one projected view of a case that needs the org's
+// reference data too.
+func caseOrgView(view func(projections.Snapshot, *domain.Org) any) func(s *Server) http.Handler {
 	return func(s *Server) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			snap, _, ok := s.caseSnapshot(w, r)
