@@ -14,8 +14,14 @@ import (
 // own savepoint. On success it records the stream's new tip in pending; on
 // a failure of the request's own it rolls back to the savepoint and leaves
 // pending as it was. An ErrUnavailable error means the transaction itself
-// is in doubt and the batch must be abandoned.
+// is in doubt and the batch must be abandoned. A request of one event needs
+// no savepoint: its one INSERT is the only statement that writes, and a
+// statement that fails is undone by SQLite on its own (the access log's
+// appends, one event each, are most appends).
 func (w *writer) apply(r *request, pending map[string]tip) (store.Appended, error) {
+	if len(r.events) == 1 {
+		return w.applyIn(r, pending)
+	}
 	if err := w.exec("SAVEPOINT append"); err != nil {
 		return store.Appended{}, unavailable("savepoint", err)
 	}
