@@ -33,7 +33,7 @@ func marshalSnapshot(dir *projections.Directory, actors *projections.Actors) ([]
 		defer close(done)
 		dirJSON, dirErr = json.Marshal(dir)
 	}()
-	actorsJSON, err := json.Marshal(actors)
+	actorsJSON, err := marshalActors(actors)
 	<-done
 	if err := errors.Join(dirErr, err); err != nil {
 		return nil, err

@@ -2,6 +2,8 @@ package runner
 
 import (
 	"encoding/json"
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,5 +32,42 @@ func TestMarshalSnapshotIsJSONMarshal(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, string(want), string(got))
 		})
+	}
+}
+
+func TestMarshalActorsIsJSONMarshal(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	parts := []string{"N01", "case-X123456", "org", "", " ", `"`, `\`, "<", ">", "&", "\n", "\x00", "\x7f", "é", "\u2028", "\xff", "access-X1"}
+	str := func() string {
+		var b strings.Builder
+		for range rng.IntN(4) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		return b.String()
+	}
+	zones := []*time.Location{time.UTC, time.FixedZone("BST", 3600), time.FixedZone("UTC", 0)}
+	for range 200 {
+		a := projections.NewActors()
+		for range rng.IntN(30) {
+			at := time.Unix(rng.Int64N(4e9), rng.Int64N(1e9)*int64(rng.IntN(2))).In(zones[rng.IntN(len(zones))])
+			id := str()
+			a.ByActor[id] = append(a.ByActor[id], projections.EventRef{Stream: str(), Revision: rng.Uint64(), Position: rng.Uint64N(1e9), Type: str(), RecordedAt: at})
+		}
+		if rng.IntN(10) == 0 {
+			a.ByActor[str()] = nil
+		}
+		want, err := json.Marshal(a)
+		require.NoError(t, err)
+		got, err := marshalActors(a)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got))
+	}
+	for _, a := range []*projections.Actors{{}, {ByActor: map[string][]projections.EventRef{"x": {{RecordedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}}}} {
+		want, wantErr := json.Marshal(a)
+		got, err := marshalActors(a)
+		require.Equal(t, wantErr != nil, err != nil)
+		if err == nil {
+			require.Equal(t, string(want), string(got))
+		}
 	}
 }

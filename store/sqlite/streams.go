@@ -110,7 +110,7 @@ func (s *Store) scanStreams(ctx context.Context, bounds []string, i int, head in
 		return s.readFailure(op, err)
 	}
 	defer rows.Close()
-	b := &rawBatch{}
+	b := newRawBatch()
 	for rows.Next() {
 		var pos, rev int64
 		var raw sql.RawBytes
@@ -122,7 +122,7 @@ func (s *Store) scanStreams(ctx context.Context, bounds []string, i int, head in
 			if !send(ctx, batches, b) {
 				return ctx.Err()
 			}
-			b = &rawBatch{}
+			b = newRawBatch()
 		}
 		b.add(pos, raw)
 	}
@@ -160,29 +160,40 @@ func send(ctx context.Context, batches chan<- *rawBatch, b *rawBatch) bool {
 }
 
 // rawBatch is stored envelopes of whole streams, in stream order, their
-// bytes in one buffer.
+// bytes copied into a few large chunks rather than one allocation each.
 type rawBatch struct {
 	positions []int64
-	ends      []int
-	buf       []byte
+	raws      [][]byte
+	chunk     []byte
+}
+
+// chunkSize is the size of the chunks a batch copies envelopes into: small
+// enough to be allocated as a small object.
+const chunkSize = 16 << 10
+
+func newRawBatch() *rawBatch {
+	return &rawBatch{positions: make([]int64, 0, streamsBatch), raws: make([][]byte, 0, streamsBatch)}
 }
 
 func (b *rawBatch) add(pos int64, raw []byte) {
+	if cap(b.chunk)-len(b.chunk) < len(raw) {
+		b.chunk = make([]byte, 0, max(chunkSize, len(raw)))
+	}
+	start := len(b.chunk)
+	b.chunk = append(b.chunk, raw...)
+	b.raws = append(b.raws, b.chunk[start:len(b.chunk):len(b.chunk)])
 	b.positions = append(b.positions, pos)
-	b.buf = append(b.buf, raw...)
-	b.ends = append(b.ends, len(b.buf))
 }
 
 // each decodes the batch and calls f with each stream's events.
 func (b *rawBatch) each(d *envelopeDecoder, f func([]domain.Envelope) error) error {
 	envs := make([]domain.Envelope, len(b.positions))
-	start := 0
-	for i, end := range b.ends {
-		e, err := d.decode(b.positions[i], b.buf[start:end:end])
+	for i, raw := range b.raws {
+		e, err := d.decode(b.positions[i], raw)
 		if err != nil {
 			return unavailable("read streams", err)
 		}
-		envs[i], start = e, end
+		envs[i] = e
 	}
 	for len(envs) > 0 {
 		n := 1

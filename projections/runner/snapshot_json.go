@@ -1,0 +1,100 @@
+package runner
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/caseledger/caseledger/projections"
+)
+
+// marshalActors returns json.Marshal(a). The actor index is most of the
+// snapshot, an entry per event, so its JSON is written directly, in the
+// same bytes; a string that needs escaping or a time not in UTC is left to
+// encoding/json.
+func marshalActors(a *projections.Actors) ([]byte, error) {
+	if a.ByActor == nil {
+		return json.Marshal(a)
+	}
+	ids := make([]string, 0, len(a.ByActor))
+	size := 64
+	for id, refs := range a.ByActor {
+		ids = append(ids, id)
+		size += len(id) + 8 + len(refs)*160
+	}
+	slices.Sort(ids) // as encoding/json orders a map's keys
+	out := append(make([]byte, 0, size), `{"by_actor":{`...)
+	for i, id := range ids {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		var err error
+		if out, err = appendJSONString(out, id); err != nil {
+			return nil, err
+		}
+		out = append(out, ':')
+		if out, err = appendEventRefs(out, a.ByActor[id]); err != nil {
+			return nil, err
+		}
+	}
+	return append(out, "}}"...), nil
+}
+
+func appendEventRefs(out []byte, refs []projections.EventRef) ([]byte, error) {
+	if refs == nil {
+		return append(out, "null"...), nil
+	}
+	out = append(out, '[')
+	for i, r := range refs {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		var err error
+		if out, err = appendEventRef(out, &r); err != nil {
+			return nil, err
+		}
+	}
+	return append(out, ']'), nil
+}
+
+func appendEventRef(out []byte, r *projections.EventRef) ([]byte, error) {
+	var err error
+	if out, err = appendJSONString(append(out, `{"stream":`...), r.Stream); err != nil {
+		return nil, err
+	}
+	out = strconv.AppendUint(append(out, `,"revision":`...), r.Revision, 10)
+	out = strconv.AppendUint(append(out, `,"position":`...), r.Position, 10)
+	if out, err = appendJSONString(append(out, `,"type":`...), r.Type); err != nil {
+		return nil, err
+	}
+	if out, err = appendJSONTime(append(out, `,"recorded_at":`...), r.RecordedAt); err != nil {
+		return nil, err
+	}
+	return append(out, '}'), nil
+}
+
+// appendJSONString appends s as encoding/json writes it: directly when
+// it is printable ASCII that needs no escape, else by json.Marshal.
+func appendJSONString(out []byte, s string) ([]byte, error) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, err := json.Marshal(s)
+			return append(out, b...), err
+		}
+	}
+	out = append(out, '"')
+	out = append(out, s...)
+	return append(out, '"'), nil
+}
+
+// appendJSONTime appends t as time.Time's MarshalJSON writes it.
+func appendJSONTime(out []byte, t time.Time) ([]byte, error) {
+	if y := t.Year(); t.Location() != time.UTC || y < 0 || y > 9999 {
+		b, err := t.MarshalJSON()
+		return append(out, b...), err
+	}
+	out = append(out, '"')
+	out = t.AppendFormat(out, time.RFC3339Nano)
+	return append(out, '"'), nil
+}
