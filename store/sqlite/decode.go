@@ -139,27 +139,32 @@ func (p *parser) key(lit string) *parser {
 }
 
 // bytes consumes a string without escapes, all valid UTF-8, and returns its
-// contents.
+// contents. With no backslash, the string ends at the first quote.
 func (p *parser) bytes() []byte {
 	if !p.has(`"`) {
-		p.ok = false
-		return nil
+		return p.fail()
 	}
-	for i := 1; i < len(p.b); i++ {
-		switch c := p.b[i]; {
-		case c == '"':
-			s := p.b[1:i]
-			p.b = p.b[i+1:]
-			if !utf8.Valid(s) {
-				p.ok = false
-				return nil
-			}
-			return s
-		case c == '\\' || c < 0x20:
-			p.ok = false
-			return nil
+	n := bytes.IndexByte(p.b[1:], '"')
+	if n < 0 {
+		return p.fail()
+	}
+	s := p.b[1 : 1+n]
+	ascii := true
+	for _, c := range s {
+		if c < 0x20 || c == '\\' {
+			return p.fail()
 		}
+		ascii = ascii && c < utf8.RuneSelf
 	}
+	if !ascii && !utf8.Valid(s) {
+		return p.fail()
+	}
+	p.b = p.b[n+2:]
+	return s
+}
+
+// fail records that the input is not what parse takes.
+func (p *parser) fail() []byte {
 	p.ok = false
 	return nil
 }
@@ -201,18 +206,28 @@ func (p *parser) int() int {
 }
 
 // time reads an instant written as appendTime writes it:
-// YYYY-MM-DDTHH:MM:SS, up to nine digits of fraction, Z.
+// YYYY-MM-DDTHH:MM:SS, up to nine digits of fraction, Z. It gives what
+// time.Parse(time.RFC3339, s) gives, which builds the same time.Date.
 func (p *parser) time() time.Time {
 	s := p.bytes()
 	if !rfc3339UTC(s) {
 		p.ok = false
 		return time.Time{}
 	}
-	t, err := time.Parse(time.RFC3339Nano, string(s))
-	if err != nil {
+	year, month, day := num(s[0:4]), num(s[5:7]), num(s[8:10])
+	hour, minute, sec := num(s[11:13]), num(s[14:16]), num(s[17:19])
+	if month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) || hour > 23 || minute > 59 || sec > 59 {
 		p.ok = false
+		return time.Time{}
 	}
-	return t
+	nsec := 0
+	if frac := s[19 : len(s)-1]; len(frac) > 0 {
+		nsec = num(frac[1:])
+		for range 10 - len(frac) {
+			nsec *= 10
+		}
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
 }
 
 // rfc3339UTC reports whether s has the shape appendTime writes.
@@ -239,6 +254,20 @@ func rfc3339UTC(s []byte) bool {
 		}
 	}
 	return true
+}
+
+// num is the value of a run of decimal digits.
+func num(digits []byte) int {
+	n := 0
+	for _, c := range digits {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// daysIn is the number of days of month in year.
+func daysIn(month time.Month, year int) int {
+	return time.Date(year, month+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // enclosed reports whether b starts and ends as an object or an array does.
