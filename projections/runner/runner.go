@@ -195,6 +195,11 @@ func (r *Runner) foldCase(ctx context.Context, crn string, now time.Time) (proje
 	if err != nil {
 		return projections.CaseRow{}, err
 	}
+	return caseRow(crn, envs, now)
+}
+
+// caseRow decodes a case's whole stream and folds its row, as known now.
+func caseRow(crn string, envs []domain.Envelope, now time.Time) (projections.CaseRow, error) {
 	history, err := domain.FromEnvelopes(envs)
 	if err != nil {
 		return projections.CaseRow{}, fmt.Errorf("projections: decode case %s: %w", crn, err)

@@ -71,9 +71,6 @@ func rowOfStream(envs []domain.Envelope, now time.Time) (projections.CaseRow, bo
 	if !ok {
 		return projections.CaseRow{}, false, nil
 	}
-	history, err := domain.FromEnvelopes(envs)
-	if err != nil {
-		return projections.CaseRow{}, false, fmt.Errorf("projections: decode case %s: %w", crn, err)
-	}
-	return projections.RowOf(history, now), true, nil
+	row, err := caseRow(crn, envs, now)
+	return row, err == nil, err
 }
