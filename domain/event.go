@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"sort"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
@@ -62,7 +63,7 @@ func EventTypes() []string {
 // Decode turns a stored payload of the given type and schema version into its
 // Go value. It is the one place where old payload shapes would be upcast.
 //
-// Payloads are decoded with go-json-experiment's v1 package: encoding/json's
+// Payloads are decoded with go-json-experiment's v1 options: encoding/json's
 // semantics on the engine that became encoding/json/v2, several times
 // faster, which a rebuild of every projection needs. A payload it refuses
 // is decoded by encoding/json as before, so errors and payloads followed by
@@ -76,7 +77,7 @@ func Decode(typ string, version int, data []byte) (Event, error) {
 		return nil, fmt.Errorf("event type %q: unknown schema version %d", typ, version)
 	}
 	ptr := reflect.New(rt)
-	if len(data) > 0 && jsonv1.Unmarshal(data, ptr.Interface()) != nil {
+	if len(data) > 0 && jsonv2.Unmarshal(data, ptr.Interface(), payloadOptions) != nil {
 		// Unmarshal takes one JSON value and nothing else; a stored payload
 		// is decoded as its first value, as it always has been, error and all.
 		ptr = reflect.New(rt)
@@ -86,6 +87,11 @@ func Decode(typ string, version int, data []byte) (Event, error) {
 	}
 	return ptr.Elem().Interface().(Event), nil
 }
+
+// payloadOptions are encoding/json's semantics (v1) without its legacy
+// error reporting, which checks a whole payload before decoding it: Decode
+// leaves errors to encoding/json anyway.
+var payloadOptions = jsonv2.JoinOptions(jsonv1.DefaultOptionsV1(), jsonv1.ReportErrorsWithLegacySemantics(false))
 
 // DecodeStrict is Decode refusing unknown fields: for payloads that arrive
 // from outside (a correction's replacement, an import).

@@ -111,9 +111,9 @@ func (s *Store) scanStreams(ctx context.Context, bounds []string, i int, head in
 	}
 	defer rows.Close()
 	b := newRawBatch()
+	var pos, rev int64
+	var raw string // the driver's own copy, taken as it is
 	for rows.Next() {
-		var pos, rev int64
-		var raw sql.RawBytes
 		if err := rows.Scan(&pos, &rev, &raw); err != nil {
 			return s.readFailure(op, err)
 		}
@@ -175,7 +175,7 @@ func newRawBatch() *rawBatch {
 	return &rawBatch{positions: make([]int64, 0, streamsBatch), raws: make([][]byte, 0, streamsBatch)}
 }
 
-func (b *rawBatch) add(pos int64, raw []byte) {
+func (b *rawBatch) add(pos int64, raw string) {
 	if cap(b.chunk)-len(b.chunk) < len(raw) {
 		b.chunk = make([]byte, 0, max(chunkSize, len(raw)))
 	}
