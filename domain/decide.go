@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Decide returns the events that carrying out cmd on the case whose stream
 // history is given (every stored event, as currently known) would record, or
@@ -81,24 +84,17 @@ func (d *decision) stamp(e Event, at time.Time, causation string) Recorded {
 // from the earliest change on. It returns the new events with their
 // consequences, in the order they are to be stored.
 func (d *decision) settle(principal []Recorded, removed map[string]bool) ([]Recorded, error) {
-	var base []Recorded
-	for _, r := range live(d.history) {
-		if !removed[r.EventID] {
-			base = append(base, r)
-		}
+	base := live(d.history) // a copy of our own
+	if len(removed) > 0 {
+		base = slices.DeleteFunc(base, func(r Recorded) bool { return removed[r.EventID] })
 	}
 	if err := checkNewIDs(base, principal); err != nil {
 		return nil, err
 	}
 	from := earliestChange(d.history, principal, removed)
-	consequences := map[string][]Recorded{}
-	for _, r := range base {
-		if r.CausationID != "" {
-			consequences[r.CausationID] = append(consequences[r.CausationID], r)
-		}
-	}
+	consequences := recordedConsequences(base, from)
 	state, out := NewCase(), []Recorded{}
-	for _, r := range foldOrder(append(base, principal...)) {
+	for _, r := range sortFoldOrder(append(base, principal...)) {
 		if r.Position != 0 && r.OccurredAt.Before(from) {
 			Evolve(state, r)
 			continue
@@ -121,6 +117,30 @@ func (d *decision) settle(principal []Recorded, removed map[string]bool) ([]Reco
 	return out, nil
 }
 
+// recordedConsequences returns the stored consequences of base by cause,
+// when an event that cascades is among those checked again (from the
+// change on); nil, without looking, when none is — the usual write, at the
+// end of the history.
+func recordedConsequences(base []Recorded, from time.Time) map[string][]Recorded {
+	needed := false
+	for _, r := range base {
+		if r.CausationID == "" && !r.OccurredAt.Before(from) && cascades(r.Event) {
+			needed = true
+			break
+		}
+	}
+	if !needed {
+		return nil
+	}
+	out := map[string][]Recorded{}
+	for _, r := range base {
+		if r.CausationID != "" {
+			out[r.CausationID] = append(out[r.CausationID], r)
+		}
+	}
+	return out
+}
+
 // apply evolves the state by a new event and the consequences it causes,
 // returning them all.
 func (d *decision) apply(state *Case, r Recorded) []Recorded {
@@ -139,14 +159,17 @@ func (d *decision) apply(state *Case, r Recorded) []Recorded {
 }
 
 func checkNewIDs(base, principal []Recorded) error {
-	used := map[string]bool{}
-	for _, r := range base {
+	var created []string // what the new events create: one or two ids
+	for _, r := range principal {
 		if id := createdID(r.Event); id != "" {
-			used[id] = true
+			created = append(created, id)
 		}
 	}
-	for _, r := range principal {
-		if id := createdID(r.Event); id != "" && used[id] {
+	if len(created) == 0 {
+		return nil
+	}
+	for _, r := range base {
+		if id := createdID(r.Event); id != "" && slices.Contains(created, id) {
 			return ErrDuplicateID.With("%s", id)
 		}
 	}
