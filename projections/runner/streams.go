@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -56,12 +57,29 @@ func (r *Runner) foldStreams(ctx context.Context, src streamReader, progress fun
 		}
 		return 0, fmt.Errorf("projections: read every stream: %w", err)
 	}
-	for _, refs := range r.actors.ByActor {
-		slices.SortFunc(refs, func(a, b projections.EventRef) int { return cmp.Compare(a.Position, b.Position) })
-	}
+	sortByPosition(r.actors)
 	r.dir.Position = head
 	r.head = max(r.head, head)
 	return n, nil
+}
+
+// sortByPosition puts every actor's events back in global order, several
+// actors at once.
+func sortByPosition(a *projections.Actors) {
+	lists := make([][]projections.EventRef, 0, len(a.ByActor))
+	for _, refs := range a.ByActor {
+		lists = append(lists, refs)
+	}
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(lists); i += workers {
+				slices.SortFunc(lists[i], func(a, b projections.EventRef) int { return cmp.Compare(a.Position, b.Position) })
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // rowOfStream folds a case's whole stream into its row; it reports false

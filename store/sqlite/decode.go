@@ -26,6 +26,8 @@ func decode(position int64, raw []byte) (domain.Envelope, error) {
 // concurrent use.
 type envelopeDecoder struct {
 	strs map[string]string
+	// The last of each string that often repeats from one event to the next.
+	stream, actorID, actorName, actorOrg string
 }
 
 // maxInterned bounds the strings a decoder keeps.
@@ -49,7 +51,7 @@ func (d *envelopeDecoder) decode(position int64, raw []byte) (domain.Envelope, e
 func (d *envelopeDecoder) parse(raw []byte, e *domain.Envelope) bool {
 	p := parser{b: raw, ok: true}
 	e.EventID = p.key(`{"event_id":`).str()
-	e.Stream = d.intern(p.key(`,"stream":`).bytes())
+	e.Stream = d.same(&d.stream, p.key(`,"stream":`).bytes())
 	e.Revision = p.key(`,"revision":`).uint()
 	e.Type = d.intern(p.key(`,"type":`).bytes())
 	e.SchemaVersion = p.key(`,"schema_version":`).int()
@@ -80,9 +82,9 @@ func (d *envelopeDecoder) parse(raw []byte, e *domain.Envelope) bool {
 
 // actor reads an actor object.
 func (d *envelopeDecoder) actor(p *parser) domain.Actor {
-	a := domain.Actor{ID: d.intern(p.key(`{"id":`).bytes())}
-	a.Name = d.intern(p.key(`,"name":`).bytes())
-	a.Organisation = d.intern(p.key(`,"organisation":`).bytes())
+	a := domain.Actor{ID: d.same(&d.actorID, p.key(`{"id":`).bytes())}
+	a.Name = d.same(&d.actorName, p.key(`,"name":`).bytes())
+	a.Organisation = d.same(&d.actorOrg, p.key(`,"organisation":`).bytes())
 	p.key(`,"roles":`)
 	switch {
 	case p.has(`null`):
@@ -103,6 +105,16 @@ func (d *envelopeDecoder) actor(p *parser) domain.Actor {
 	}
 	p.key(`}`)
 	return a
+}
+
+// same returns *last if b spells it, else b interned, which becomes *last:
+// events read stream by stream mostly share their stream and actor with
+// the one before.
+func (d *envelopeDecoder) same(last *string, b []byte) string {
+	if string(b) != *last {
+		*last = d.intern(b)
+	}
+	return *last
 }
 
 // intern returns b as a string, the same string each time it repeats.
