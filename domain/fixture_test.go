@@ -76,10 +76,18 @@ func meta(at time.Time) domain.Meta {
 	return domain.Meta{OccurredAt: at, Now: now, Actor: practitioner, Seed: uuid.New()}
 }
 
-// decideAt runs Decide on a stored history at an instant.
+// decideAt runs Decide on a stored history at an instant. It decides the
+// command the general way too (domain.DecideGenerally, which re-folds and
+// re-checks the whole history) and requires the same answer, so that every
+// test of the rules also checks Decide's shortcut for commands at the end.
 func decideAt(t *testing.T, history []domain.Recorded, at time.Time, cmd domain.Command) ([]domain.Recorded, error) {
 	t.Helper()
-	return domain.Decide(stored(history...), testOrg(), meta(at), cmd)
+	h, org, m := stored(history...), testOrg(), meta(at)
+	got, err := domain.Decide(h, org, m, cmd)
+	want, wantErr := domain.DecideGenerally(h, org, m, cmd)
+	require.Equal(t, wantErr, err, "Decide and the general path refuse alike")
+	require.Equal(t, want, got, "Decide and the general path decide alike")
+	return got, err
 }
 
 // appendDecided stores decided events after history, as a store would.

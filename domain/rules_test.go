@@ -49,6 +49,9 @@ func runRuleCases(t *testing.T, cases []ruleCase) {
 				m.Actor.Organisation = tc.by
 			}
 			got, err := domain.Decide(stored(tc.given...), org, m, tc.when)
+			want, wantErr := domain.DecideGenerally(stored(tc.given...), org, m, tc.when)
+			require.Equal(t, wantErr, err, "Decide and the general path refuse alike")
+			require.Equal(t, want, got, "Decide and the general path decide alike")
 			requireOutcome(t, err, tc.wantErr, tc.wantFields, tc.wantEvent, tc.wantCause)
 			if tc.wantErr != nil {
 				require.Nil(t, got)
