@@ -90,7 +90,7 @@ func StateAt(history []Recorded, t time.Time) *Case {
 // foldUntil folds the events of a timeline (live, in fold order) that
 // occurred by t.
 func foldUntil(timeline []Recorded, t time.Time) *Case {
-	c := NewCase()
+	c := NewCaseFor(len(timeline))
 	for _, r := range timeline {
 		if r.OccurredAt.After(t) {
 			break
@@ -129,7 +129,7 @@ func (d *decision) settle(principal []Recorded, removed map[string]bool) ([]Reco
 	}
 	from := earliestChange(d.history, principal, removed)
 	consequences := recordedConsequences(base, from)
-	state, out := NewCase(), []Recorded{}
+	state, out := NewCaseFor(len(base)), []Recorded{}
 	for _, r := range sortFoldOrder(append(base, principal...)) {
 		if r.Position != 0 && r.OccurredAt.Before(from) {
 			Evolve(state, r)

@@ -125,12 +125,17 @@ type SFO struct {
 }
 
 // NewCase returns the state before any event.
-func NewCase() *Case {
+func NewCase() *Case { return NewCaseFor(0) }
+
+// NewCaseFor returns the empty case ready for a fold of about n events: the
+// maps that grow with the history (ids, appointments: most of a long case's
+// events) are made that big at once instead of growing step by step.
+func NewCaseFor(n int) *Case {
 	return &Case{Sentences: map[string]*Sentence{}, Components: map[string]*Component{},
 		Transfers: map[string]*Transfer{}, Registrations: map[string]*Registration{},
-		Appointments: map[string]*Appointment{}, Breaches: map[string]*Breach{}, Recalls: map[string]*Recall{},
+		Appointments: make(map[string]*Appointment, n/2), Breaches: map[string]*Breach{}, Recalls: map[string]*Recall{},
 		Information: map[string]*Information{}, SFOs: map[string]*SFO{}, Custody: CustodyStatusCommunity,
-		IDs: map[string]string{}}
+		IDs: make(map[string]string, n)}
 }
 
 // HighRisk reports whether the case may only be held by a high_risk provider:

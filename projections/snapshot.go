@@ -28,7 +28,7 @@ func At(history []domain.Recorded, asOf, knownAt time.Time) Snapshot {
 	known := history[:n]
 	all := domain.Timeline(known)
 	m := sort.Search(len(all), func(i int) bool { return all[i].OccurredAt.After(asOf) })
-	s := Snapshot{AsOf: asOf, KnownAt: knownAt, Known: known, Timeline: all[:m], State: domain.NewCase()}
+	s := Snapshot{AsOf: asOf, KnownAt: knownAt, Known: known, Timeline: all[:m], State: domain.NewCaseFor(m)}
 	for _, r := range s.Timeline {
 		domain.Evolve(s.State, r)
 	}
