@@ -24,9 +24,7 @@ func (w *writer) commitImport(r *request) {
 	wrote, err := w.applyImport(r.chunk, pending)
 	closeOnce(r.chunk.committing) // the importer may seal the next chunk while this one commits
 	if err == nil {
-		if err = w.exec("COMMIT"); err != nil {
-			err = unavailable("commit", err)
-		}
+		err = w.commitLeavingWAL()
 	}
 	if err != nil {
 		w.tips.forget(pending)
@@ -39,6 +37,23 @@ func (w *writer) commitImport(r *request) {
 		w.notify()
 	}
 	r.reply <- reply{}
+}
+
+// commitLeavingWAL commits without copying the WAL into the database file
+// (the import's checkpointer does), then sets the WAL's copying back for
+// appends.
+func (w *writer) commitLeavingWAL() error {
+	if err := w.exec("PRAGMA wal_autocheckpoint = 0"); err != nil {
+		return unavailable("set wal_autocheckpoint", err)
+	}
+	err := w.exec("COMMIT")
+	if err != nil {
+		err = unavailable("commit", err)
+	}
+	if rerr := w.exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", defaultAutocheckpoint)); rerr != nil {
+		err = errors.Join(err, unavailable("set wal_autocheckpoint", rerr))
+	}
+	return err
 }
 
 // closeOnce closes ch unless it is closed already.
