@@ -1,28 +1,29 @@
 package sqlite
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/caseledger/caseledger/domain"
 )
 
-// decode returns the envelope stored as raw at position. raw must not be
-// used by the caller afterwards: the envelope's data keeps pointing into it.
+// decode returns the envelope stored as raw at position.
 func decode(position int64, raw []byte) (domain.Envelope, error) {
 	var d envelopeDecoder
-	return d.decode(position, raw)
+	return d.decode(position, string(raw))
 }
 
 // envelopeDecoder decodes stored envelopes. The envelope column holds what
 // appendSealed writes, keys in one order; parse reads that shape directly,
 // and anything else is left to json.Unmarshal, which gives the same
 // envelope for every input parse accepts. A decoder shares the strings that
-// repeat from event to event (stream, type, actor); it is not safe for
+// repeat from event to event (stream, type, actor). It reads the row's
+// text as the driver hands it over, a string, and copies out only what the
+// envelope keeps, so nothing holds on to the row. It is not safe for
 // concurrent use.
 type envelopeDecoder struct {
 	strs map[string]string
@@ -33,11 +34,11 @@ type envelopeDecoder struct {
 // maxInterned bounds the strings a decoder keeps.
 const maxInterned = 4096
 
-func (d *envelopeDecoder) decode(position int64, raw []byte) (domain.Envelope, error) {
+func (d *envelopeDecoder) decode(position int64, raw string) (domain.Envelope, error) {
 	var e domain.Envelope
 	if !d.parse(raw, &e) {
 		e = domain.Envelope{}
-		if err := json.Unmarshal(raw, &e); err != nil {
+		if err := json.Unmarshal([]byte(raw), &e); err != nil {
 			return domain.Envelope{}, fmt.Errorf("decode event at position %d: %w", position, err)
 		}
 	}
@@ -48,7 +49,7 @@ func (d *envelopeDecoder) decode(position int64, raw []byte) (domain.Envelope, e
 // parse reads raw as appendSealed writes it into e, reporting false for
 // anything it does not take: another key order, escaped strings, numbers
 // that are not plain digits, times that are not RFC 3339 in UTC.
-func (d *envelopeDecoder) parse(raw []byte, e *domain.Envelope) bool {
+func (d *envelopeDecoder) parse(raw string, e *domain.Envelope) bool {
 	p := parser{b: raw, ok: true}
 	e.EventID = p.key(`{"event_id":`).str()
 	e.Stream = d.same(&d.stream, p.key(`,"stream":`).bytes())
@@ -107,38 +108,38 @@ func (d *envelopeDecoder) actor(p *parser) domain.Actor {
 	return a
 }
 
-// same returns *last if b spells it, else b interned, which becomes *last:
+// same returns *last if s spells it, else s interned, which becomes *last:
 // events read stream by stream mostly share their stream and actor with
 // the one before.
-func (d *envelopeDecoder) same(last *string, b []byte) string {
-	if string(b) != *last {
-		*last = d.intern(b)
+func (d *envelopeDecoder) same(last *string, s string) string {
+	if s != *last {
+		*last = d.intern(s)
 	}
 	return *last
 }
 
-// intern returns b as a string, the same string each time it repeats.
-func (d *envelopeDecoder) intern(b []byte) string {
-	if s, ok := d.strs[string(b)]; ok {
-		return s
+// intern returns a copy of s, the same copy each time s repeats.
+func (d *envelopeDecoder) intern(s string) string {
+	if c, ok := d.strs[s]; ok {
+		return c
 	}
-	s := string(b)
+	c := strings.Clone(s)
 	if d.strs == nil || len(d.strs) >= maxInterned {
 		d.strs = make(map[string]string, 64)
 	}
-	d.strs[s] = s
-	return s
+	d.strs[c] = c
+	return c
 }
 
 // parser reads a stored envelope from the front. Once a read fails, ok is
 // false and every later read returns a zero value.
 type parser struct {
-	b  []byte
+	b  string
 	ok bool
 }
 
 // has reports whether the rest starts with lit.
-func (p *parser) has(lit string) bool { return p.ok && bytes.HasPrefix(p.b, []byte(lit)) }
+func (p *parser) has(lit string) bool { return p.ok && strings.HasPrefix(p.b, lit) }
 
 // key consumes lit, which must come next.
 func (p *parser) key(lit string) *parser {
@@ -151,24 +152,26 @@ func (p *parser) key(lit string) *parser {
 }
 
 // bytes consumes a string without escapes, all valid UTF-8, and returns its
-// contents. With no backslash, the string ends at the first quote.
-func (p *parser) bytes() []byte {
+// contents, part of the row. With no backslash, the string ends at the
+// first quote.
+func (p *parser) bytes() string {
 	if !p.has(`"`) {
 		return p.fail()
 	}
-	n := bytes.IndexByte(p.b[1:], '"')
+	n := strings.IndexByte(p.b[1:], '"')
 	if n < 0 {
 		return p.fail()
 	}
 	s := p.b[1 : 1+n]
 	ascii := true
-	for _, c := range s {
+	for i := range len(s) {
+		c := s[i]
 		if c < 0x20 || c == '\\' {
 			return p.fail()
 		}
 		ascii = ascii && c < utf8.RuneSelf
 	}
-	if !ascii && !utf8.Valid(s) {
+	if !ascii && !utf8.ValidString(s) {
 		return p.fail()
 	}
 	p.b = p.b[n+2:]
@@ -176,22 +179,22 @@ func (p *parser) bytes() []byte {
 }
 
 // fail records that the input is not what parse takes.
-func (p *parser) fail() []byte {
+func (p *parser) fail() string {
 	p.ok = false
-	return nil
+	return ""
 }
 
-func (p *parser) str() string { return string(p.bytes()) }
+// str consumes a string and returns a copy of it.
+func (p *parser) str() string { return strings.Clone(p.bytes()) }
 
 // digits consumes a run of decimal digits without a leading zero (but 0).
-func (p *parser) digits() []byte {
+func (p *parser) digits() string {
 	n := 0
 	for n < len(p.b) && p.b[n] >= '0' && p.b[n] <= '9' {
 		n++
 	}
 	if !p.ok || n == 0 || (n > 1 && p.b[0] == '0') {
-		p.ok = false
-		return nil
+		return p.fail()
 	}
 	d := p.b[:n]
 	p.b = p.b[n:]
@@ -200,7 +203,7 @@ func (p *parser) digits() []byte {
 
 func (p *parser) uint() uint64 {
 	d := p.digits()
-	v, err := strconv.ParseUint(string(d), 10, 64)
+	v, err := strconv.ParseUint(d, 10, 64)
 	if err != nil {
 		p.ok = false
 	}
@@ -210,7 +213,7 @@ func (p *parser) uint() uint64 {
 // int reads a number without a sign: the negative are left to json.Unmarshal.
 func (p *parser) int() int {
 	d := p.digits()
-	v, err := strconv.ParseInt(string(d), 10, strconv.IntSize)
+	v, err := strconv.ParseInt(d, 10, strconv.IntSize)
 	if err != nil {
 		p.ok = false
 	}
@@ -243,7 +246,7 @@ func (p *parser) time() time.Time {
 }
 
 // rfc3339UTC reports whether s has the shape appendTime writes.
-func rfc3339UTC(s []byte) bool {
+func rfc3339UTC(s string) bool {
 	const shape = "dddd-dd-ddTdd:dd:dd"
 	if len(s) < len(shape)+1 || len(s) > len(shape)+11 || s[len(s)-1] != 'Z' {
 		return false
@@ -260,8 +263,8 @@ func rfc3339UTC(s []byte) bool {
 	if len(frac) < 2 || frac[0] != '.' {
 		return false
 	}
-	for _, c := range frac[1:] {
-		if c < '0' || c > '9' {
+	for i := 1; i < len(frac); i++ {
+		if c := frac[i]; c < '0' || c > '9' {
 			return false
 		}
 	}
@@ -269,10 +272,10 @@ func rfc3339UTC(s []byte) bool {
 }
 
 // num is the value of a run of decimal digits.
-func num(digits []byte) int {
+func num(digits string) int {
 	n := 0
-	for _, c := range digits {
-		n = n*10 + int(c-'0')
+	for i := range len(digits) {
+		n = n*10 + int(digits[i]-'0')
 	}
 	return n
 }
@@ -283,20 +286,20 @@ func daysIn(month time.Month, year int) int {
 }
 
 // enclosed reports whether b starts and ends as an object or an array does.
-func enclosed(b []byte) bool {
+func enclosed(b string) bool {
 	first, last := b[0], b[len(b)-1]
 	return (first == '{' && last == '}') || (first == '[' && last == ']')
 }
 
 // data takes the rest but the closing brace as the payload, which must be
-// one JSON object or array, and nothing may follow. It shares raw's memory.
+// one JSON object or array, and nothing may follow; it returns a copy.
 func (p *parser) data() json.RawMessage {
 	n := len(p.b)
 	if !p.ok || n < 3 || p.b[n-1] != '}' || !enclosed(p.b[:n-1]) || !validJSON(p.b[:n-1]) {
 		p.ok = false
 		return nil
 	}
-	d := p.b[: n-1 : n-1]
+	d := json.RawMessage(p.b[:n-1])
 	p.b = p.b[n:]
 	return d
 }

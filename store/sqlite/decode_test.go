@@ -22,8 +22,8 @@ func requireDecodedAsUnmarshalled(t *testing.T, raw string) bool {
 	want.Position = 7
 	var d envelopeDecoder
 	var parsed domain.Envelope
-	fast := d.parse([]byte(raw), &parsed)
-	got, err := d.decode(7, []byte(raw))
+	fast := d.parse(raw, &parsed)
+	got, err := d.decode(7, raw)
 	if wantErr != nil {
 		require.False(t, fast, "parse took what json.Unmarshal refuses: %q", raw)
 		require.Error(t, err)
@@ -175,7 +175,7 @@ func BenchmarkDecode(b *testing.B) {
 	b.Run("direct", func(b *testing.B) {
 		var d envelopeDecoder
 		for range b.N {
-			if _, err := d.decode(1, []byte(raw)); err != nil {
+			if _, err := d.decode(1, raw); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -54,16 +54,19 @@ func (s *Store) query(ctx context.Context, op, query string, args ...any) ([]dom
 	return s.scan(op, rows)
 }
 
-// scan decodes every row of rows.
+// scan decodes every row of rows. The envelope is scanned into a string,
+// the driver's own copy of the row, which the decoder copies out of only
+// what it keeps.
 func (s *Store) scan(op string, rows *sql.Rows) ([]domain.Envelope, error) {
 	var out []domain.Envelope
+	var d envelopeDecoder
+	var pos int64
+	var raw string
 	for rows.Next() {
-		var pos int64
-		var raw []byte
 		if err := rows.Scan(&pos, &raw); err != nil {
 			return nil, s.readFailure(op, err)
 		}
-		e, err := decode(pos, raw)
+		e, err := d.decode(pos, raw)
 		if err != nil {
 			return nil, unavailable(op, err)
 		}

@@ -159,30 +159,20 @@ func send(ctx context.Context, batches chan<- *rawBatch, b *rawBatch) bool {
 	}
 }
 
-// rawBatch is stored envelopes of whole streams, in stream order, their
-// bytes copied into a few large chunks rather than one allocation each.
+// rawBatch is stored envelopes of whole streams, in stream order, each
+// the string the driver made of its row.
 type rawBatch struct {
 	positions []int64
-	raws      [][]byte
-	chunk     []byte
+	raws      []string
 }
 
-// chunkSize is the size of the chunks a batch copies envelopes into: small
-// enough to be allocated as a small object.
-const chunkSize = 16 << 10
-
 func newRawBatch() *rawBatch {
-	return &rawBatch{positions: make([]int64, 0, streamsBatch), raws: make([][]byte, 0, streamsBatch)}
+	return &rawBatch{positions: make([]int64, 0, streamsBatch), raws: make([]string, 0, streamsBatch)}
 }
 
 func (b *rawBatch) add(pos int64, raw string) {
-	if cap(b.chunk)-len(b.chunk) < len(raw) {
-		b.chunk = make([]byte, 0, max(chunkSize, len(raw)))
-	}
-	start := len(b.chunk)
-	b.chunk = append(b.chunk, raw...)
-	b.raws = append(b.raws, b.chunk[start:len(b.chunk):len(b.chunk)])
 	b.positions = append(b.positions, pos)
+	b.raws = append(b.raws, raw)
 }
 
 // each decodes the batch and calls f with each stream's events.

@@ -3,7 +3,7 @@ package sqlite
 // validJSON reports whether b is one JSON value, as json.Valid does (which
 // does not check UTF-8 either), several times faster: the decoder checks
 // every payload it hands out without unmarshalling it.
-func validJSON(b []byte) bool {
+func validJSON(b string) bool {
 	v := validator{b: b}
 	v.space()
 	if !v.value(0) {
@@ -17,7 +17,7 @@ func validJSON(b []byte) bool {
 const maxDepth = 10000
 
 type validator struct {
-	b []byte
+	b string
 	i int
 }
 
@@ -151,8 +151,8 @@ func (v *validator) escape() bool {
 		if v.i+6 > len(v.b) {
 			return false
 		}
-		for _, h := range v.b[v.i+2 : v.i+6] {
-			if !isHex(h) {
+		for k := v.i + 2; k < v.i+6; k++ {
+			if !isHex(v.b[k]) {
 				return false
 			}
 		}
@@ -205,7 +205,7 @@ func (v *validator) digits() bool {
 }
 
 func (v *validator) literal(lit string) bool {
-	if len(v.b)-v.i < len(lit) || string(v.b[v.i:v.i+len(lit)]) != lit {
+	if len(v.b)-v.i < len(lit) || v.b[v.i:v.i+len(lit)] != lit {
 		return false
 	}
 	v.i += len(lit)
