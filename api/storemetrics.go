@@ -9,6 +9,7 @@ import (
 
 	"github.com/caseledger/caseledger/domain"
 	"github.com/caseledger/caseledger/store"
+	"github.com/caseledger/caseledger/store/cache"
 )
 
 // measuredStore counts appended events by stream kind and times every store
@@ -55,4 +56,20 @@ func (m *measuredStore) ReadAll(ctx context.Context, after uint64, limit int) ([
 	start := time.Now()
 	defer func() { m.latency.WithLabelValues("read_all").Observe(time.Since(start).Seconds()) }()
 	return m.Store.ReadAll(ctx, after, limit)
+}
+
+// Tip and Observe pass through the store's knowledge of where streams end
+// (cache.Tipper), when it has any, so the cache of decoded cases can skip
+// its reads.
+func (m *measuredStore) Tip(stream string) (last, epoch uint64, ok bool) {
+	if t, is := m.Store.(cache.Tipper); is {
+		return t.Tip(stream)
+	}
+	return 0, 0, false
+}
+
+func (m *measuredStore) Observe(stream string, last, epoch uint64) {
+	if t, is := m.Store.(cache.Tipper); is {
+		t.Observe(stream, last, epoch)
+	}
 }

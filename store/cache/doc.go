@@ -4,7 +4,10 @@
 //
 // The store stays the source of truth: every Load asks the store for the
 // events after the cached revision (one indexed read that usually returns
-// nothing), so a stream written by another process or node is seen at once.
+// nothing), so a stream written by another process or node is seen at once
+// — unless the store is the only writer of its data and knows the stream
+// ends where the cache does (Tipper: the embedded store), when nothing is
+// read at all.
 // Cached slices are append-only and handed out with their capacity capped,
 // so no caller ever sees another caller's appends; callers must not modify
 // them. The cache holds at most a configured number of events; the streams

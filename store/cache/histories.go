@@ -15,6 +15,20 @@ type Reader interface {
 	ReadStream(ctx context.Context, stream string, from uint64, limit int) ([]domain.Envelope, error)
 }
 
+// Tipper is a store that knows, without reading, where the streams it
+// wrote or was read to the end stop — exactly, because it is the only
+// writer of its data (the embedded store). The cache asks it before
+// reading: a stream it holds up to that revision needs no read at all.
+type Tipper interface {
+	// Tip returns the revision of stream's last event, as far as the store
+	// knows, and the epoch to pass to Observe; ok is false when it does
+	// not know.
+	Tip(stream string) (last, epoch uint64, ok bool)
+	// Observe tells the store that stream was read to its end, at revision
+	// last, by a reader that called Tip for epoch before reading.
+	Observe(stream string, last, epoch uint64)
+}
+
 // Stream is a stream's events as stored, and the same events decoded.
 // Neither slice may be modified.
 type Stream struct {
@@ -99,7 +113,7 @@ func New(src Reader, maxEvents int) *Histories {
 func (h *Histories) Load(ctx context.Context, stream string) (Stream, error) {
 	e := h.entry(stream)
 	e.mu.Lock()
-	err := e.refresh(ctx, h.src)
+	err := e.bringUpToDate(ctx, h.src)
 	s := Stream{Envelopes: e.envs[:len(e.envs):len(e.envs)], Events: e.recs[:len(e.recs):len(e.recs)], entry: e}
 	e.mu.Unlock()
 	if err != nil {
@@ -150,6 +164,26 @@ func (h *Histories) Len() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.held
+}
+
+// bringUpToDate reads what was stored after the cached events, unless the
+// store knows the stream ends where the cache does.
+func (e *entry) bringUpToDate(ctx context.Context, src Reader) error {
+	t, ok := src.(Tipper)
+	if !ok {
+		return e.refresh(ctx, src)
+	}
+	last, epoch, known := t.Tip(e.stream)
+	if known && len(e.envs) > 0 && e.envs[len(e.envs)-1].Revision == last {
+		return nil
+	}
+	if err := e.refresh(ctx, src); err != nil {
+		return err
+	}
+	if len(e.envs) > 0 {
+		t.Observe(e.stream, e.envs[len(e.envs)-1].Revision, epoch)
+	}
+	return nil
 }
 
 // refresh reads and decodes the events stored after the cached ones. A

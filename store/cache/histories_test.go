@@ -2,6 +2,7 @@ package cache_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -147,4 +148,49 @@ func TestARememberedValueLastsUntilTheStreamGrows(t *testing.T) {
 	_, ok = s.Recall()
 	require.False(t, ok, "one value per stream: the newer one")
 	require.Equal(t, "", func() string { v, _ := (cache.Stream{}).Recall(); s, _ := v.(string); return s }(), "an empty Stream remembers nothing")
+}
+
+// tipping is a store that knows where streams end, as the embedded one does.
+type tipping struct {
+	counting
+	tips     map[string]uint64
+	epoch    uint64
+	observed []string
+}
+
+func (s *tipping) Tip(stream string) (uint64, uint64, bool) {
+	last, ok := s.tips[stream]
+	return last, s.epoch, ok
+}
+
+func (s *tipping) Observe(stream string, last, epoch uint64) {
+	s.observed = append(s.observed, fmt.Sprintf("%s@%d/%d", stream, last, epoch))
+	if epoch == s.epoch {
+		s.tips[stream] = last
+	}
+}
+
+func TestAStoreThatKnowsWhereAStreamEndsIsNotRead(t *testing.T) {
+	ctx := context.Background()
+	src := &tipping{counting: counting{Store: memory.New()}, tips: map[string]uint64{}, epoch: 7}
+	appendN(t, src.Store, "access-A", 3)
+	h := cache.New(src, 0)
+
+	_, err := h.Load(ctx, "access-A")
+	require.NoError(t, err)
+	require.Equal(t, 3, src.read, "not known: read")
+	require.Equal(t, []string{"access-A@2/7"}, src.observed, "and the end it found told to the store")
+
+	src.read = 0
+	s, err := h.Load(ctx, "access-A")
+	require.NoError(t, err)
+	require.Zero(t, src.read, "known to end where the cache does: not read")
+	require.Len(t, s.Events, 3)
+
+	appendN(t, src.Store, "access-A", 1)
+	src.tips["access-A"] = 3 // as the store's writer records it
+	s, err = h.Load(ctx, "access-A")
+	require.NoError(t, err)
+	require.Equal(t, 1, src.read, "known to end later: the new event read")
+	require.Len(t, s.Events, 4)
 }

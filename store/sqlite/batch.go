@@ -38,6 +38,7 @@ func (w *writer) commit(batch []*request) {
 	}
 	w.commits.Add(1)
 	w.tips.commit(pending)
+	w.known.committed(pending)
 	if wrote {
 		w.notify()
 	}

@@ -23,6 +23,7 @@ type Store struct {
 	now      func() time.Time // the writer's clock, which Import also reads
 	requests chan *request
 	commits  *broadcast
+	known    *known // where streams end, as this process knows
 
 	mu     sync.Mutex // guards closed and subs.Add against Close
 	closed bool
@@ -81,6 +82,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		now:      cfg.now,
 		requests: make(chan *request),
 		commits:  newBroadcast(),
+		known:    newKnown(),
 		quit:     make(chan struct{}),
 		done:     make(chan struct{}),
 	}
@@ -114,7 +116,7 @@ func (s *Store) open(ctx context.Context, path string, cfg config) error {
 	if err != nil {
 		return unavailable("open write connection", err)
 	}
-	w, err := newWriter(ctx, conn, cfg, s.commits.notify)
+	w, err := newWriter(ctx, conn, cfg, s.commits.notify, s.known)
 	if err != nil {
 		return errors.Join(err, conn.Close())
 	}

@@ -39,20 +39,21 @@ type writer struct {
 	// importRows is the rows of the import chunk being applied, kept for its capacity.
 	importRows []row
 	notify     func()       // wakes subscribers after a commit that wrote
+	known      *known       // tips shared with readers: set after COMMIT, before answering
 	commits    atomic.Int64 // transactions committed, to see batching at work
 }
 
 // newWriter checks conn's durability settings, creates the schema, and
 // prepares the writer's statements and clock. On failure conn is left for
 // the caller to close.
-func newWriter(ctx context.Context, conn *sql.Conn, cfg config, notify func()) (*writer, error) {
+func newWriter(ctx context.Context, conn *sql.Conn, cfg config, notify func(), k *known) (*writer, error) {
 	if err := checkDurable(ctx, conn); err != nil {
 		return nil, err
 	}
 	if err := migrate(ctx, conn); err != nil {
 		return nil, err
 	}
-	w := &writer{conn: conn, now: cfg.now, tips: tips{}, maxBatch: cfg.maxBatch, notify: notify, rows: newRowInserter(conn)}
+	w := &writer{conn: conn, now: cfg.now, tips: tips{}, known: k, maxBatch: cfg.maxBatch, notify: notify, rows: newRowInserter(conn)}
 	for _, p := range []struct {
 		stmt **sql.Stmt
 		sql  string
@@ -131,7 +132,11 @@ func (w *writer) run(requests <-chan *request, quit <-chan struct{}) {
 			}
 		}
 		if r.chunk != nil {
+			// An import writes streams behind the known tips: they are
+			// forgotten, and what readers saw meanwhile is not believed.
+			w.known.reset()
 			w.commitImport(r)
+			w.known.reset()
 			continue
 		}
 		batch = append(batch[:0], r)
