@@ -122,7 +122,11 @@ func readImportFile(data []byte, now time.Time, progress func(int)) (*importFile
 	if bad.total > 0 {
 		return nil, bad.sorted()
 	}
-	for _, s := range f.streams { // each stream's events, copied once
+	for _, s := range f.streams { // each stream's events side by side
+		if first, last := s.lines[0], s.lines[len(s.lines)-1]; last-first+1 == len(s.lines) {
+			s.events = decoded[first-1 : last : last] // lines one after another: they are already
+			continue
+		}
 		s.events = make([]domain.Envelope, len(s.lines))
 		for k, n := range s.lines {
 			s.events[k] = decoded[n-1]

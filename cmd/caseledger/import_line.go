@@ -51,12 +51,30 @@ var ledgerFields = map[string]bool{"revision": true, "position": true, "recorded
 // lineDecoder decodes the lines of an import file. Each goroutine
 // decoding lines has its own.
 type lineDecoder struct {
-	now     time.Time         // the import's own time, which no time of the source may be after
-	streams map[string]string // the streams seen good so far, with their CRN
+	now      time.Time         // the import's own time, which no time of the source may be after
+	streams  map[string]string // the streams seen good so far, with their CRN
+	interned map[string]string // strings lines repeat, each kept once
 }
 
 func newLineDecoder(now time.Time) *lineDecoder {
-	return &lineDecoder{now: now, streams: map[string]string{}}
+	return &lineDecoder{now: now, streams: map[string]string{}, interned: map[string]string{}}
+}
+
+// maxInterned bounds what a decoder interns: past it, a string not seen
+// yet is allocated as it comes (a file naming more than this many actors,
+// say), so a file of unique values costs a lookup a value, not memory.
+const maxInterned = 1 << 14
+
+// intern returns b as a string, the same string for the same bytes.
+func (d *lineDecoder) intern(b []byte) string {
+	if s, ok := d.interned[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(d.interned) < maxInterned {
+		d.interned[s] = s
+	}
+	return s
 }
 
 // decodeLine decodes one line of an import file (docs/IMPORT.md) into an
@@ -70,11 +88,11 @@ func (d *lineDecoder) decodeLine(line []byte) (domain.Envelope, *lineError) {
 	err := p.object("", func(key []byte) *lineError {
 		switch string(key) {
 		case "stream":
-			return p.requiredString("stream", &e.Stream)
+			return p.requiredInterned("stream", &e.Stream)
 		case "event_id":
 			return p.uuidString("event_id", &e.EventID)
 		case "type":
-			return p.requiredString("type", &e.Type)
+			return p.requiredInterned("type", &e.Type)
 		case "schema_version":
 			return p.schemaVersion("schema_version", &schema)
 		case "occurred_at":
