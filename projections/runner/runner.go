@@ -78,11 +78,19 @@ func (r *Runner) CatchUp(ctx context.Context) error {
 	return err
 }
 
-// catchUp is CatchUp reporting, after each round, the events applied so far.
+// catchUp is CatchUp reporting the events applied so far as it goes.
+// Empty projections over a store that reads every stream whole
+// (streamReader) are first folded stream by stream, each case once.
 func (r *Runner) catchUp(ctx context.Context, progress func(uint64)) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := 0
+	if src, ok := r.src.(streamReader); ok && r.dir.Position == 0 {
+		var err error
+		if n, err = r.foldStreams(ctx, src, progress); err != nil {
+			return 0, err
+		}
+	}
 	for {
 		round, more, err := r.readRound(ctx)
 		if err != nil {

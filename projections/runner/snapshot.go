@@ -129,34 +129,14 @@ func (r *Runner) Run(ctx context.Context, interval time.Duration, errs func(erro
 
 // Rebuild drops the projections and folds the whole ledger again, reporting
 // progress in events folded, then writes a snapshot. Over a store that reads
-// every stream whole (streamReader) each case is read and folded once;
-// events stored meanwhile are then caught up with as usual.
+// every stream whole (streamReader) each case is read and folded once.
 func (r *Runner) Rebuild(ctx context.Context, progress func(uint64)) (int, error) {
-	n, err := r.rebuildStreams(ctx, progress)
-	if err != nil {
-		return n, err
-	}
-	more, err := r.catchUp(ctx, func(m uint64) {
-		if progress != nil {
-			progress(uint64(n) + m)
-		}
-	})
-	n += more
+	r.mu.Lock()
+	r.dir, r.actors = projections.NewDirectory(), projections.NewActors()
+	r.mu.Unlock()
+	n, err := r.catchUp(ctx, progress)
 	if err != nil {
 		return n, err
 	}
 	return n, r.Save()
-}
-
-// rebuildStreams empties the projections and, over a streamReader, folds
-// every stream into them.
-func (r *Runner) rebuildStreams(ctx context.Context, progress func(uint64)) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.dir, r.actors = projections.NewDirectory(), projections.NewActors()
-	src, ok := r.src.(streamReader)
-	if !ok {
-		return 0, nil
-	}
-	return r.foldStreams(ctx, src, progress)
 }

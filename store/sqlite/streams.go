@@ -29,7 +29,8 @@ const streamsBatch = 512
 // ReadStreams calls f with the events of every stream, a whole stream at a
 // time, oldest first, and returns the position of the last event stored
 // when it began (0 for an empty store): it reads every event up to there
-// and none after, so the streams are those of one state of the store.
+// and none after, so the streams are those of one state of the store
+// (positions only grow, so no event up to there can be stored later).
 // It reads the ledger once, for a rebuild, with the reading and decoding
 // spread over the CPUs: f is called from several goroutines at once, each
 // time with another stream, and may keep the slice. The first error f

@@ -152,3 +152,22 @@ func readFile(t *testing.T, path string) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+func TestCatchingUpFromNothingOverStreamsThenPageByPage(t *testing.T) {
+	s := openAt(t, filepath.Join(t.TempDir(), "ledger.db"))
+	rng := rand.New(rand.NewPCG(7, 8))
+	writeLedger(t, s, rng)
+	now := func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }
+	dir := t.TempDir()
+	streams := runner.New(s, now, filepath.Join(dir, "streams.json"))
+	require.NoError(t, streams.CatchUp(context.Background()), "empty projections: every stream folded at once")
+	writeLedger(t, s, rng) // more of the same streams, and the org
+	require.NoError(t, streams.CatchUp(context.Background()), "then the new events, page by page")
+	require.NoError(t, streams.Save())
+
+	pages := runner.New(pageByPage{s}, now, filepath.Join(dir, "pages.json"))
+	require.NoError(t, pages.CatchUp(context.Background()))
+	require.NoError(t, pages.Save())
+	require.Equal(t, pages.Position(), streams.Position())
+	require.Equal(t, readFile(t, filepath.Join(dir, "pages.json")), readFile(t, filepath.Join(dir, "streams.json")))
+}
