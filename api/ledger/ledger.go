@@ -163,6 +163,16 @@ func (l *Ledger) ReadStream(ctx context.Context, stream string) ([]domain.Envelo
 func (l *Ledger) Org(ctx context.Context) (*domain.Org, []domain.Recorded, error) {
 	l.orgMu.Lock()
 	defer l.orgMu.Unlock()
+	t, tips := l.store.(cache.Tipper)
+	if tips && l.org != nil && len(l.orgHistory) > 0 {
+		if last, _, ok := t.Tip(domain.OrgStream); ok && last == l.orgHistory[len(l.orgHistory)-1].Revision {
+			return l.org, l.orgHistory[:len(l.orgHistory):len(l.orgHistory)], nil // unchanged: nothing to read
+		}
+	}
+	var epoch uint64
+	if tips {
+		_, epoch, _ = t.Tip(domain.OrgStream)
+	}
 	from, grew := uint64(len(l.orgHistory)), false
 	for {
 		page, err := l.store.ReadStream(ctx, domain.OrgStream, from, readPage)
@@ -182,6 +192,9 @@ func (l *Ledger) Org(ctx context.Context) (*domain.Org, []domain.Recorded, error
 	}
 	if grew || l.org == nil {
 		l.org = domain.BuildOrg(l.orgHistory)
+	}
+	if tips && len(l.orgHistory) > 0 {
+		t.Observe(domain.OrgStream, l.orgHistory[len(l.orgHistory)-1].Revision, epoch)
 	}
 	return l.org, l.orgHistory[:len(l.orgHistory):len(l.orgHistory)], nil
 }

@@ -79,7 +79,15 @@ func (k *known) set(stream string, last uint64) {
 // Tip returns the revision of the last event of stream as far as this
 // process knows without reading the file, and the epoch to pass to Observe;
 // ok is false when it does not know.
-func (s *Store) Tip(stream string) (last, epoch uint64, ok bool) { return s.known.tip(stream) }
+// A closed store knows nothing: its readers must read, and find it closed.
+func (s *Store) Tip(stream string) (last, epoch uint64, ok bool) {
+	select {
+	case <-s.quit:
+		return 0, 0, false
+	default:
+		return s.known.tip(stream)
+	}
+}
 
 // Observe records that stream was read to its end, at revision last, by a
 // reader that called Tip (for epoch) before it read.

@@ -65,3 +65,13 @@ func TestAnImportMakesTheStoreForgetWhereStreamsEnd(t *testing.T) {
 	_, _, ok = s.Tip("case-X000001")
 	require.False(t, ok, "an observation from before the import is not believed")
 }
+
+func TestAClosedStoreKnowsNothing(t *testing.T) {
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "ledger.db"))
+	require.NoError(t, err)
+	_, err = s.Append(context.Background(), "case-X000001", store.NoStream, newEvent(t))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	_, _, ok := s.Tip("case-X000001")
+	require.False(t, ok, "its readers must read, and find it closed")
+}
