@@ -8,6 +8,7 @@ import (
 
 	"github.com/caseledger/caseledger/domain"
 	"github.com/caseledger/caseledger/store"
+	"github.com/caseledger/caseledger/store/sqlite"
 )
 
 // streamPlan is what an import will do to one stream: append its events
@@ -47,6 +48,10 @@ func (c *conflicts) Error() string {
 func planImport(ctx context.Context, st eventStore, f *importFile, afterLive bool) ([]streamPlan, error) {
 	plans := make([]streamPlan, len(f.streams))
 	msgs := make([]string, len(f.streams))
+	read := readStream
+	if emptyStore(ctx, st) { // every stream is new: nothing to read
+		read = func(context.Context, eventStore, string) ([]domain.Envelope, error) { return nil, nil }
+	}
 	var failed error
 	var mu sync.Mutex
 	next := 0
@@ -62,7 +67,7 @@ func planImport(ctx context.Context, st eventStore, f *importFile, afterLive boo
 				if stop || i >= len(f.streams) {
 					return
 				}
-				stored, err := readStream(ctx, st, f.streams[i].name)
+				stored, err := read(ctx, st, f.streams[i].name)
 				if err != nil {
 					mu.Lock()
 					failed = fmt.Errorf("read %s: %w", f.streams[i].name, err)
@@ -145,6 +150,19 @@ func planStream(s *fileStream, stored []domain.Envelope, afterLive bool) (stream
 func sameImport(stored, e domain.Envelope) bool {
 	return stored.Type == e.Type && stored.OccurredAt.Equal(e.OccurredAt) && stored.Imported != nil &&
 		stored.Imported.System == e.Imported.System && stored.Imported.RecordedAt.Equal(e.Imported.RecordedAt)
+}
+
+// emptyStore reports whether st is an embedded store that holds no event
+// at all, whose ReadAll covers every stream: the first import into a new
+// ledger then reads no stream. A stream written between this look and the
+// import's write is refused alone as it is written, as when a stream moves
+// after it was read.
+func emptyStore(ctx context.Context, st eventStore) bool {
+	if _, ok := st.(*sqlite.Store); !ok {
+		return false
+	}
+	evs, err := st.ReadAll(ctx, 0, 1)
+	return err == nil && len(evs) == 0
 }
 
 // readStream returns every event of stream.
