@@ -23,9 +23,10 @@ type snapshotFile struct {
 }
 
 // marshalSnapshot returns json.Marshal(snapshotFile{...}) of the
-// projections, the directory and the actor index marshalled at once on
-// two goroutines: the snapshot is written at the end of every rebuild.
-func marshalSnapshot(dir *projections.Directory, actors *projections.Actors) ([]byte, error) {
+// projections in pieces to be written one after the other, the directory
+// and the actor index marshalled at once on two goroutines: the snapshot
+// is written at the end of every rebuild.
+func marshalSnapshot(dir *projections.Directory, actors *projections.Actors) ([][]byte, error) {
 	var dirJSON []byte
 	var dirErr error
 	done := make(chan struct{})
@@ -38,10 +39,9 @@ func marshalSnapshot(dir *projections.Directory, actors *projections.Actors) ([]
 	if err := errors.Join(dirErr, err); err != nil {
 		return nil, err
 	}
-	out := make([]byte, 0, len(dirJSON)+len(actorsJSON)+64)
-	out = fmt.Appendf(out, `{"version":%d,"directory":`, snapshotVersion)
-	out = append(append(out, dirJSON...), `,"actors":`...)
-	return append(append(out, actorsJSON...), '}'), nil
+	head := fmt.Appendf(nil, `{"version":%d,"directory":`, snapshotVersion)
+	pieces := append([][]byte{head, dirJSON, []byte(`,"actors":`)}, actorsJSON...)
+	return append(pieces, []byte("}")), nil
 }
 
 // Load reads the snapshot, if there is one of this version. It reports
@@ -74,7 +74,7 @@ func (r *Runner) Save() error {
 		return nil
 	}
 	r.mu.RLock()
-	data, err := marshalSnapshot(r.dir, r.actors)
+	pieces, err := marshalSnapshot(r.dir, r.actors)
 	r.mu.RUnlock()
 	if err != nil {
 		return err
@@ -84,9 +84,11 @@ func (r *Runner) Save() error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
+	for _, data := range pieces {
+		if _, err := tmp.Write(data); err != nil {
+			tmp.Close()
+			return err
+		}
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()

@@ -10,19 +10,19 @@ import (
 	"github.com/caseledger/caseledger/projections"
 )
 
-// marshalActors returns json.Marshal(a). The actor index is most of the
-// snapshot, an entry per event, so its JSON is written directly, in the
-// same bytes, in two halves at once; a string that needs escaping or a
-// time not in UTC is left to encoding/json.
-func marshalActors(a *projections.Actors) ([]byte, error) {
+// marshalActors returns json.Marshal(a), in pieces to be written one after
+// the other. The actor index is most of the snapshot, an entry per event,
+// so its JSON is written directly, in the same bytes, in two halves at
+// once; a string that needs escaping or a time not in UTC is left to
+// encoding/json.
+func marshalActors(a *projections.Actors) ([][]byte, error) {
 	if a.ByActor == nil {
-		return json.Marshal(a)
+		b, err := json.Marshal(a)
+		return [][]byte{b}, err
 	}
 	ids := make([]string, 0, len(a.ByActor))
-	size := 64
-	for id, refs := range a.ByActor {
+	for id := range a.ByActor {
 		ids = append(ids, id)
-		size += len(id) + 8 + len(refs)*128
 	}
 	slices.Sort(ids) // as encoding/json orders a map's keys
 	half := len(ids) / 2
@@ -31,18 +31,28 @@ func marshalActors(a *projections.Actors) ([]byte, error) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		second, secondErr = appendActorEntries(make([]byte, 0, size/2), a, ids[half:])
+		second, secondErr = appendActorEntries(make([]byte, 0, entriesSize(a, ids[half:])+2), a, ids[half:])
+		second = append(second, "}}"...)
 	}()
-	out, err := appendActorEntries(append(make([]byte, 0, size), `{"by_actor":{`...), a, ids[:half])
+	first, err := appendActorEntries(append(make([]byte, 0, entriesSize(a, ids[:half])+16), `{"by_actor":{`...), a, ids[:half])
 	<-done
 	if err := errors.Join(err, secondErr); err != nil {
 		return nil, err
 	}
 	if half > 0 {
-		out = append(out, ',')
+		first = append(first, ',')
 	}
-	out = append(out, second...)
-	return append(out, "}}"...), nil
+	return [][]byte{first, second}, nil
+}
+
+// entriesSize is about the length of the JSON of the actors ids' entries.
+func entriesSize(a *projections.Actors, ids []string) int {
+	const perRef = 160 // a case stream, a long type, a time with nanoseconds
+	n := 0
+	for _, id := range ids {
+		n += len(id) + 4 + perRef*len(a.ByActor[id])
+	}
+	return n
 }
 
 // appendActorEntries appends the entries of the actors ids, comma-separated.

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"encoding/json"
 	"math/rand/v2"
 	"strings"
@@ -30,7 +31,7 @@ func TestMarshalSnapshotIsJSONMarshal(t *testing.T) {
 			require.NoError(t, err)
 			got, err := marshalSnapshot(tc.dir, tc.actors)
 			require.NoError(t, err)
-			require.Equal(t, string(want), string(got))
+			require.Equal(t, string(want), string(bytes.Join(got, nil)))
 		})
 	}
 }
@@ -60,14 +61,14 @@ func TestMarshalActorsIsJSONMarshal(t *testing.T) {
 		require.NoError(t, err)
 		got, err := marshalActors(a)
 		require.NoError(t, err)
-		require.Equal(t, string(want), string(got))
+		require.Equal(t, string(want), string(bytes.Join(got, nil)))
 	}
 	for _, a := range []*projections.Actors{{}, {ByActor: map[string][]projections.EventRef{"x": {{RecordedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}}}} {
 		want, wantErr := json.Marshal(a)
 		got, err := marshalActors(a)
 		require.Equal(t, wantErr != nil, err != nil)
 		if err == nil {
-			require.Equal(t, string(want), string(got))
+			require.Equal(t, string(want), string(bytes.Join(got, nil)))
 		}
 	}
 }
