@@ -81,9 +81,16 @@ func New(cfg Config) *Server {
 	}
 	m := newMetrics()
 	st := newMeasuredStore(cfg.Store, m)
-	s := &Server{store: st, ledger: ledger.New(st, now, ledger.CacheEvents(cfg.CacheEvents)), tokens: tokens, log: cfg.Log, now: now,
+	l := ledger.New(st, now, ledger.CacheEvents(cfg.CacheEvents))
+	// The runner folds the cases it catches up with from the same cache of
+	// decoded cases as the requests.
+	histories := func(ctx context.Context, stream string) ([]domain.Recorded, error) {
+		h, err := l.History(ctx, stream)
+		return h.Events, err
+	}
+	s := &Server{store: st, ledger: l, tokens: tokens, log: cfg.Log, now: now,
 		router: mux.NewRouter(), metrics: m, officers: projections.NewOfficerCases(),
-		runner: runner.New(st, now, cfg.Snapshot)}
+		runner: runner.New(st, now, cfg.Snapshot, runner.WithHistories(histories))}
 	s.noAccessLog = cfg.NoAccessLog
 	s.thresholds = projections.DefaultThresholds()
 	if cfg.Thresholds != nil {

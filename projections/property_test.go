@@ -14,6 +14,7 @@ import (
 	"github.com/caseledger/caseledger/projections"
 	"github.com/caseledger/caseledger/projections/runner"
 	"github.com/caseledger/caseledger/store"
+	"github.com/caseledger/caseledger/store/cache"
 	"github.com/caseledger/caseledger/store/memory"
 )
 
@@ -177,14 +178,30 @@ func TestEveryAsOfKnownAtEqualsBruteForce(t *testing.T) {
 // TestIncrementalProjectionsEqualAFoldFromScratch: the runner fed page by
 // page while cases are written (with a snapshot and restart half-way) ends
 // with the same directory and actor index as a rebuild from scratch.
+// The live runner folds the cases it catches up with either from the store
+// or, as the server has it, from the cache of decoded cases.
 func TestIncrementalProjectionsEqualAFoldFromScratch(t *testing.T) {
+	for _, cached := range []bool{false, true} {
+		t.Run(fmt.Sprintf("cached=%v", cached), func(t *testing.T) { incrementalEqualsScratch(t, cached) })
+	}
+}
+
+func incrementalEqualsScratch(t *testing.T, cached bool) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(42, 42))
 	clock := t0
 	st := memory.New(memory.WithClock(func() time.Time { clock = clock.Add(time.Minute); return clock }))
 	snap := t.TempDir() + "/projections.json"
 	now := func() time.Time { return day(400) }
-	live := runner.New(st, now, snap)
+	var opts []runner.Option
+	if cached {
+		h := cache.New(st, 0)
+		opts = append(opts, runner.WithHistories(func(ctx context.Context, stream string) ([]domain.Recorded, error) {
+			s, err := h.Load(ctx, stream)
+			return s.Events, err
+		}))
+	}
+	live := runner.New(st, now, snap, opts...)
 	cases := map[string]*ledger{}
 	for i := 0; i < 12; i++ {
 		cases[fmt.Sprintf("X%06d", i)] = randomCase(t, rng, fmt.Sprintf("X%06d", i), 40)
@@ -208,7 +225,7 @@ func TestIncrementalProjectionsEqualAFoldFromScratch(t *testing.T) {
 		}
 		if step == 15 {
 			require.NoError(t, live.Save())
-			live = runner.New(st, now, snap)
+			live = runner.New(st, now, snap, opts...)
 			loaded, err := live.Load()
 			require.NoError(t, err)
 			require.True(t, loaded)

@@ -94,9 +94,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	runCtx, stopRunner := context.WithCancel(ctx)
-	defer stopRunner()
-	go handler.Projections().Run(runCtx, time.Second, func(err error) { log.Warn("projections", "err", err) })
+	runCtx, stopRunner := context.WithCancel(context.Background())
+	ran := make(chan struct{})
+	go func() {
+		defer close(ran)
+		handler.Projections().Run(runCtx, time.Second, func(err error) { log.Warn("projections", "err", err) })
+	}()
+	defer func() { stopRunner(); <-ran }() // Run writes a last snapshot as it stops
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "caseledger serving http://%s (store: %s)\n", ln.Addr(), where)
 	errc := make(chan error, 1)

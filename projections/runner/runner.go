@@ -45,11 +45,29 @@ type Runner struct {
 	signKey   ed25519.PrivateKey
 	signPath  string
 	signEvery time.Duration
+
+	// histories, when set, gives a case's decoded history for catch-up.
+	histories func(ctx context.Context, stream string) ([]domain.Recorded, error)
+}
+
+// Option configures a runner.
+type Option func(*Runner)
+
+// WithHistories makes catch-up fold a case a round touched from load — the
+// server's cache of decoded cases, which reads and decodes only what is new
+// — instead of reading and decoding its whole stream. A rebuild, which
+// touches every case once, reads the store as before.
+func WithHistories(load func(ctx context.Context, stream string) ([]domain.Recorded, error)) Option {
+	return func(r *Runner) { r.histories = load }
 }
 
 // New returns a runner over src; snapshot is the file it checkpoints to ("" for none).
-func New(src Source, now func() time.Time, snapshot string) *Runner {
-	return &Runner{src: src, now: now, snap: snapshot, dir: projections.NewDirectory(), actors: projections.NewActors(), tree: newLedgerTree()}
+func New(src Source, now func() time.Time, snapshot string, opts ...Option) *Runner {
+	r := &Runner{src: src, now: now, snap: snapshot, dir: projections.NewDirectory(), actors: projections.NewActors(), tree: newLedgerTree()}
+	for _, opt := range opts {
+		opt(r)
+	}
+	return r
 }
 
 // Read calls f with the projections, read-locked, after catching up with
@@ -197,8 +215,16 @@ func (r *Runner) foldCases(ctx context.Context, crns []string, now time.Time) ([
 // minCasesPerWorker is how many cases it takes to fold on another goroutine.
 const minCasesPerWorker = 8
 
-// foldCase reads a case's whole stream and folds its row.
+// foldCase reads a case's whole stream (or takes its history from the
+// histories) and folds its row.
 func (r *Runner) foldCase(ctx context.Context, crn string, now time.Time) (projections.CaseRow, error) {
+	if r.histories != nil {
+		history, err := r.histories(ctx, domain.CaseStream(crn))
+		if err != nil {
+			return projections.CaseRow{}, fmt.Errorf("projections: read case %s: %w", crn, err)
+		}
+		return projections.RowOf(history, now), nil
+	}
 	envs, err := readStream(ctx, r.src, domain.CaseStream(crn))
 	if err != nil {
 		return projections.CaseRow{}, err

@@ -101,10 +101,22 @@ func (r *Runner) Save() error {
 }
 
 // Run keeps the projections caught up until ctx ends, checking the store
-// every interval and writing a snapshot whenever enough has changed; it
+// every interval, and writes a snapshot once the projections have moved on
+// by saveEvents positions or saveEvery has passed since the last one —
+// not at every change: a snapshot is the whole directory and actor index,
+// and a restart catches up whatever came after it from the store. It
 // writes a last snapshot on the way out.
 func (r *Runner) Run(ctx context.Context, interval time.Duration, errs func(error)) {
-	saved := r.Position()
+	saved, savedAt := r.Position(), time.Now()
+	save := func() {
+		if pos := r.Position(); pos != saved {
+			if err := r.Save(); err != nil {
+				errs(err)
+				return
+			}
+			saved, savedAt = pos, time.Now()
+		}
+	}
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
@@ -114,20 +126,24 @@ func (r *Runner) Run(ctx context.Context, interval time.Duration, errs func(erro
 		if err := r.CatchUpTree(ctx); err != nil && ctx.Err() == nil {
 			errs(err)
 		}
-		if pos := r.Position(); pos != saved {
-			if err := r.Save(); err != nil {
-				errs(err)
-			} else {
-				saved = pos
-			}
+		if r.Position() >= saved+saveEvents || time.Since(savedAt) >= saveEvery {
+			save()
 		}
 		select {
 		case <-ctx.Done():
+			save()
 			return
 		case <-tick.C:
 		}
 	}
 }
+
+// saveEvents and saveEvery say how far the projections may move on before
+// Run writes a snapshot.
+const (
+	saveEvents = 100_000
+	saveEvery  = time.Minute
+)
 
 // Rebuild drops the projections and folds the whole ledger again, reporting
 // progress in events folded, then writes a snapshot. Over a store that reads
