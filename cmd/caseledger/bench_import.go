@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/caseledger/caseledger/store/sqlite"
@@ -29,7 +30,8 @@ type importFigures struct {
 // back from its file (same columns and bytes), into a fresh file with plain
 // database/sql multi-row INSERTs, the same connection settings (WAL,
 // synchronous=FULL, page size), statement sizes and transactions, and
-// nothing else (sqlite.BareInsert).
+// nothing else (sqlite.BareInsert). Each starts as in a process of its own:
+// the garbage of what came before collected and the heap given back.
 func benchImport(ctx context.Context, dir string, n int) (importFigures, error) {
 	data, err := sampleImport(ctx, n, 1)
 	if err != nil {
@@ -44,6 +46,7 @@ func benchImport(ctx context.Context, dir string, n int) (importFigures, error) 
 	if err != nil {
 		return importFigures{}, err
 	}
+	debug.FreeOSMemory() // as in a process of its own: none of the generator's garbage to collect, no heap to reuse
 	start := time.Now()
 	rep, err := importPath(ctx, st, file)
 	elapsed := time.Since(start)
@@ -61,6 +64,7 @@ func benchImport(ctx context.Context, dir string, n int) (importFigures, error) 
 	if err != nil {
 		return importFigures{}, err
 	}
+	debug.FreeOSMemory()
 	start = time.Now()
 	if err := sqlite.BareInsert(ctx, filepath.Join(dir, "bare.db"), rows, sqlite.DefaultTxEvents); err != nil {
 		return importFigures{}, err

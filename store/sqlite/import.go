@@ -164,6 +164,9 @@ func (im *importer) send(ctx context.Context, chunk []*importBatch) error {
 	if len(c.batches) == 0 {
 		return nil
 	}
+	if im.res.Commits > 0 && im.res.Commits%restartEvery == 0 {
+		im.ckpt.catchUp() // so that the WAL starts again from its beginning
+	}
 	r := &request{ctx: context.WithoutCancel(ctx), chunk: c, reply: make(chan reply, 1)}
 	select {
 	case im.s.requests <- r:
