@@ -26,7 +26,7 @@ func (s *Store) ReadStream(ctx context.Context, stream string, from uint64, limi
 	if from > math.MaxInt64 { // beyond any revision SQLite can hold
 		return nil, nil
 	}
-	return s.query(ctx, "read "+stream, readStreamSQL, stream, int64(from), limit)
+	return s.query(ctx, "read "+stream, s.readStream, stream, int64(from), limit)
 }
 
 // ReadAll returns up to limit events of every stream with a position after
@@ -38,15 +38,16 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]domain.
 	if after >= math.MaxInt64 { // beyond any position SQLite can hold
 		return nil, nil
 	}
-	return s.query(ctx, "read all", readAllSQL, int64(after), limit)
+	return s.query(ctx, "read all", s.readAll, int64(after), limit)
 }
 
-// query runs a read returning (position, envelope) rows on the read pool.
-func (s *Store) query(ctx context.Context, op, query string, args ...any) ([]domain.Envelope, error) {
+// query runs a prepared read returning (position, envelope) rows on the
+// read pool.
+func (s *Store) query(ctx context.Context, op string, stmt *sql.Stmt, args ...any) ([]domain.Envelope, error) {
 	if s.isClosed() {
 		return nil, store.ErrClosed
 	}
-	rows, err := s.readDB.QueryContext(ctx, query, args...)
+	rows, err := stmt.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, s.readFailure(op, err)
 	}

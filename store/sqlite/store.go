@@ -19,6 +19,9 @@ import (
 type Store struct {
 	writeDB  *sql.DB // holds the one write connection, owned by the writer
 	readDB   *sql.DB // read-only pool
+	// readStream and readAll are prepared once: database/sql keeps one
+	// SQLite statement per pooled connection, so a read skips the parser.
+	readStream, readAll *sql.Stmt
 	writer   *writer
 	now      func() time.Time // the writer's clock, which Import also reads
 	requests chan *request
@@ -129,6 +132,12 @@ func (s *Store) open(ctx context.Context, path string, cfg config) error {
 	if err := s.readDB.PingContext(ctx); err != nil {
 		return unavailable("open read connection", err)
 	}
+	if s.readStream, err = s.readDB.PrepareContext(ctx, readStreamSQL); err != nil {
+		return unavailable("prepare", err)
+	}
+	if s.readAll, err = s.readDB.PrepareContext(ctx, readAllSQL); err != nil {
+		return unavailable("prepare", err)
+	}
 	return nil
 }
 
@@ -152,6 +161,11 @@ func (s *Store) Close() error {
 // closeDBs closes whichever pools are open.
 func (s *Store) closeDBs() error {
 	var errs []error
+	for _, stmt := range []*sql.Stmt{s.readStream, s.readAll} {
+		if stmt != nil {
+			errs = append(errs, stmt.Close())
+		}
+	}
 	for _, db := range []*sql.DB{s.readDB, s.writeDB} {
 		if db != nil {
 			errs = append(errs, db.Close())
