@@ -31,20 +31,27 @@ func slicesOf(timeline []domain.Recorded) []Slice {
 	for _, r := range timeline {
 		before := c.Owner
 		domain.Evolve(c, r)
-		if sameOwner(before, c.Owner) {
-			continue
+		out = sliceStep(out, before, c.Owner, r)
+	}
+	return out
+}
+
+// sliceStep extends the ownership slices out by the change of owner from
+// before to after that r made, if it made one.
+func sliceStep(out []Slice, before, after *domain.Owner, r domain.Recorded) []Slice {
+	if sameOwner(before, after) {
+		return out
+	}
+	if n := len(out); n > 0 && out[n-1].To == nil {
+		at := r.OccurredAt
+		out[n-1].To = &at
+	}
+	if after != nil {
+		sl := Slice{Owner: *after, From: r.OccurredAt, Reason: "transfer_in", EventID: r.EventID}
+		if a, ok := r.Event.(domain.CaseAllocated); ok {
+			sl.Reason, sl.Rationale, sl.Sensitive = a.Reason, a.Rationale, a.Sensitive
 		}
-		if n := len(out); n > 0 && out[n-1].To == nil {
-			at := r.OccurredAt
-			out[n-1].To = &at
-		}
-		if c.Owner != nil {
-			sl := Slice{Owner: *c.Owner, From: r.OccurredAt, Reason: "transfer_in", EventID: r.EventID}
-			if a, ok := r.Event.(domain.CaseAllocated); ok {
-				sl.Reason, sl.Rationale, sl.Sensitive = a.Reason, a.Rationale, a.Sensitive
-			}
-			out = append(out, sl)
-		}
+		out = append(out, sl)
 	}
 	return out
 }

@@ -53,7 +53,7 @@ type PendingTransfer struct {
 func Ownership(s Snapshot) OwnershipView {
 	out := OwnershipView{Current: currentOwner(s), History: []SliceView{}, Components: []ComponentOwner{},
 		PendingTransfers: PendingTransfers(s.State, ""), AsOf: s.AsOf.UTC(), KnownAt: s.KnownAt.UTC()}
-	for _, sl := range slicesOf(s.Timeline) {
+	for _, sl := range s.Slices {
 		var to *time.Time
 		if sl.To != nil {
 			t := sl.To.UTC()

@@ -132,7 +132,10 @@ func bruteForce(history []domain.Recorded, asOf, knownAt time.Time) projections.
 	for _, r := range tl {
 		domain.Evolve(state, r)
 	}
-	return projections.Snapshot{AsOf: asOf, KnownAt: knownAt, Known: known, Timeline: tl, State: state}
+	// The ownership slices by a fold of their own (OwnershipSlices), not
+	// the one At makes them in.
+	return projections.Snapshot{AsOf: asOf, KnownAt: knownAt, Known: known, Timeline: tl, State: state,
+		Slices: projections.OwnershipSlices(tl)}
 }
 
 // TestEveryAsOfKnownAtEqualsBruteForce: for random histories (back-dated

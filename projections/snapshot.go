@@ -19,6 +19,9 @@ type Snapshot struct {
 	Timeline []domain.Recorded
 	// State is the fold of Timeline.
 	State *domain.Case
+	// Slices are the ownership slices of Timeline, made during the same
+	// fold (slicesOf(Timeline)).
+	Slices []Slice
 }
 
 // At returns the case whose stream history is given as at asOf, as known at
@@ -30,7 +33,9 @@ func At(history []domain.Recorded, asOf, knownAt time.Time) Snapshot {
 	m := sort.Search(len(all), func(i int) bool { return all[i].OccurredAt.After(asOf) })
 	s := Snapshot{AsOf: asOf, KnownAt: knownAt, Known: known, Timeline: all[:m], State: domain.NewCaseFor(m)}
 	for _, r := range s.Timeline {
+		before := s.State.Owner
 		domain.Evolve(s.State, r)
+		s.Slices = sliceStep(s.Slices, before, s.State.Owner, r)
 	}
 	return s
 }

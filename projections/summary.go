@@ -112,8 +112,7 @@ func currentOwner(s Snapshot) *CurrentOwner {
 	if s.State.Owner == nil {
 		return nil
 	}
-	slices := slicesOf(s.Timeline)
-	last := slices[len(slices)-1]
+	last := s.Slices[len(s.Slices)-1]
 	return &CurrentOwner{Provider: last.Owner.Provider, Team: last.Owner.Team, Officer: last.Owner.Officer,
 		Since: last.From.UTC(), Reason: last.Reason}
 }

@@ -68,7 +68,7 @@ func Timeline(history []domain.Recorded, org *domain.Org, from, to, knownAt time
 	if !at.Equal(to) {
 		whole = At(history, to, knownAt)
 	}
-	owned := slicesOf(whole.Timeline)
+	owned := whole.Slices
 	out := TimelineView{CRN: whole.State.CRN, Person: whole.State.Person, From: from.UTC(), To: to.UTC(), KnownAt: knownAt.UTC(),
 		Entries: []TimelineEntry{}, Findings: Findings(evaluated, org, from, to, at, th), Slices: []SliceView{}}
 	audit := Audit(whole.Known)
