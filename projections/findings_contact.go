@@ -2,7 +2,9 @@ package projections
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/caseledger/caseledger/domain"
@@ -168,16 +170,25 @@ func (p *replay) supervision() [][2]mark {
 	return out
 }
 
-// contacts returns the attended appointments by at, soonest first.
+// contacts returns the attended appointments by at, soonest first (ties
+// in appointment id order). Callers must not modify it.
 func (p *replay) contacts() []mark {
+	if p.counted {
+		return p.attended
+	}
 	var out []mark
-	for _, id := range keys(p.state.Appointments) {
-		a := p.state.Appointments[id]
+	for id, a := range p.state.Appointments {
 		if attended(a.Outcome) && !a.StartsAt.After(p.at) {
 			out = append(out, mark{at: a.StartsAt, id: p.outcomes[id].EventID, appointment: id})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].at.Before(out[j].at) })
+	slices.SortFunc(out, func(a, b mark) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return strings.Compare(a.appointment, b.appointment)
+	})
+	p.attended, p.counted = out, true
 	return out
 }
 

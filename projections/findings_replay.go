@@ -44,6 +44,9 @@ type replay struct {
 	org   *domain.Org
 	// outcomes maps an appointment id to its outcome event.
 	outcomes map[string]domain.Recorded
+	// attended memoises contacts(), which two rules ask for.
+	attended []mark
+	counted  bool
 }
 
 func newReplay(s Snapshot, org *domain.Org, at time.Time) *replay {
