@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/caseledger/caseledger/domain"
 	"github.com/caseledger/caseledger/store"
@@ -17,10 +18,16 @@ import (
 // is in doubt and the batch must be abandoned. A request of one event needs
 // no savepoint: its one INSERT is the only statement that writes, and a
 // statement that fails is undone by SQLite on its own (the access log's
-// appends, one event each, are most appends).
+// appends, one event each, are most appends). A request whose ids turn out
+// to be stored already is answered, once its inserts are undone, as
+// duplicate says.
 func (w *writer) apply(r *request, pending map[string]tip) (store.Appended, error) {
 	if len(r.events) == 1 {
-		return w.applyIn(r, pending)
+		res, err := w.applyIn(r, pending)
+		if errors.Is(err, errIDTaken) {
+			return w.duplicateOf(r)
+		}
+		return res, err
 	}
 	if err := w.exec("SAVEPOINT append"); err != nil {
 		return store.Appended{}, unavailable("savepoint", err)
@@ -34,27 +41,45 @@ func (w *writer) apply(r *request, pending map[string]tip) (store.Appended, erro
 			return store.Appended{}, unavailable("rollback to savepoint", rerr)
 		}
 	}
+	if errors.Is(err, errIDTaken) {
+		res, err = w.duplicateOf(r)
+	}
 	if rerr := w.exec("RELEASE append"); rerr != nil {
 		return store.Appended{}, unavailable("release savepoint", rerr)
 	}
 	return res, err
 }
 
-// applyIn checks idempotency, then the expected revision, then seals and
-// inserts the request's events.
-func (w *writer) applyIn(r *request, pending map[string]tip) (store.Appended, error) {
+// errIDTaken says an insert was refused because its event id is stored.
+var errIDTaken = errors.New("event id stored already")
+
+// duplicateOf answers a request some of whose event ids are stored.
+func (w *writer) duplicateOf(r *request) (store.Appended, error) {
 	stored, err := w.storedEvents(r.events)
 	if err != nil {
 		return store.Appended{}, err
 	}
-	if len(stored) > 0 {
-		return duplicate(r, stored)
-	}
+	return duplicate(r, stored)
+}
+
+// applyIn checks the expected revision, then seals and inserts the
+// request's events. Idempotency costs no lookup before the insert: the
+// UNIQUE index on event_id refuses a stored id (errIDTaken). A request the
+// expected revision refuses is looked up, since a retry of one that was
+// stored finds its stream moved on — by itself.
+func (w *writer) applyIn(r *request, pending map[string]tip) (store.Appended, error) {
 	t, err := w.tipOf(r.stream, pending)
 	if err != nil {
 		return store.Appended{}, err
 	}
 	if !r.expected.Allows(t.revision, t.exists) {
+		stored, err := w.storedEvents(r.events)
+		if err != nil {
+			return store.Appended{}, err
+		}
+		if len(stored) > 0 {
+			return duplicate(r, stored)
+		}
 		return store.Appended{}, fmt.Errorf("append to %s: expected %s, at %s: %w",
 			r.stream, r.expected, t, store.ErrWrongRevision)
 	}
@@ -102,6 +127,9 @@ func (w *writer) insertEvent(e *domain.Envelope) error {
 	}
 	res, err := w.insert.ExecContext(context.Background(), e.EventID, e.Stream, int64(e.Revision), e.Type,
 		domain.FormatTime(e.OccurredAt), domain.FormatTime(e.RecordedAt), env)
+	if isConstraint(err) && strings.Contains(err.Error(), "events.event_id") {
+		return fmt.Errorf("append to %s: event %s: %w", e.Stream, e.EventID, errIDTaken)
+	}
 	if isConstraint(err) {
 		delete(w.tips, e.Stream)
 		return fmt.Errorf("append to %s: %w: %w", e.Stream, store.ErrWrongRevision, err)
