@@ -17,16 +17,16 @@ import (
 
 // Store is the embedded event store. It is safe for concurrent use.
 type Store struct {
-	writeDB  *sql.DB // holds the one write connection, owned by the writer
-	readDB   *sql.DB // read-only pool
+	writeDB *sql.DB // holds the one write connection, owned by the writer
+	readDB  *sql.DB // read-only pool
 	// readStream and readAll are prepared once: database/sql keeps one
 	// SQLite statement per pooled connection, so a read skips the parser.
 	readStream, readAll *sql.Stmt
-	writer   *writer
-	now      func() time.Time // the writer's clock, which Import also reads
-	requests chan *request
-	commits  *broadcast
-	known    *known // where streams end, as this process knows
+	writer              *writer
+	now                 func() time.Time // the writer's clock, which Import also reads
+	requests            chan *request
+	commits             *broadcast
+	known               *known // where streams end, as this process knows
 
 	mu     sync.Mutex // guards closed and subs.Add against Close
 	closed bool
