@@ -54,10 +54,12 @@ func ReadRows(ctx context.Context, path string) ([]Row, error) {
 // database/sql multi-row INSERTs and nothing else: no sealing, no checks,
 // no writer. It is the baseline Import is measured against, so it does what
 // Import's own inserts do: the same schema and connection settings (WAL,
-// synchronous=FULL, the page size SQLite gives a new file), the same
-// statement sizes, and a transaction, with one fsync at COMMIT, for each
-// run of whole streams reaching txEvents rows (consecutive rows of a stream
-// being one batch).
+// synchronous=FULL, the page size of a new file, the import's page cache),
+// the same statement sizes, and a transaction, with one fsync at COMMIT,
+// for each run of whole streams reaching txEvents rows (consecutive rows of
+// a stream being one batch). It checkpoints the WAL as SQLite does by
+// itself, at the COMMIT that makes it long, where Import leaves that to a
+// checkpointer on another connection.
 func BareInsert(ctx context.Context, path string, rows []Row, txEvents int) (err error) {
 	if err := checkPath(path); err != nil {
 		return err
@@ -76,6 +78,9 @@ func BareInsert(ctx context.Context, path string, rows []Row, txEvents int) (err
 		return err
 	}
 	if err := migrate(ctx, conn); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, importCacheSQL); err != nil {
 		return err
 	}
 	ins := newRowInserter(conn)

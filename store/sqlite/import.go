@@ -119,6 +119,7 @@ type importer struct {
 	stamp    time.Time      // the last recorded_at this import sealed with
 	inflight *request
 	ckpt     *checkpointer // copies the WAL its commits leave
+	began    bool          // a chunk was sent
 }
 
 // importChunk is one transaction's worth of batches, as the writer gets it.
@@ -128,6 +129,7 @@ type importChunk struct {
 	// committing is closed by the writer once it has inserted the chunk's
 	// rows, or given up on them.
 	committing chan struct{}
+	first      bool // the import's first chunk: the writer sets its cache
 }
 
 // importBatch is a batch, sealed ahead or not, and what became of it.
@@ -167,6 +169,8 @@ func (im *importer) send(ctx context.Context, chunk []*importBatch) error {
 	if im.res.Commits > 0 && im.res.Commits%restartEvery == 0 {
 		im.ckpt.catchUp() // so that the WAL starts again from its beginning
 	}
+	c.first = !im.began
+	im.began = true
 	r := &request{ctx: context.WithoutCancel(ctx), chunk: c, reply: make(chan reply, 1)}
 	select {
 	case im.s.requests <- r:

@@ -16,6 +16,12 @@ import (
 // chunk's batches carried out one by one, each as an Append.
 func (w *writer) commitImport(r *request) {
 	defer closeOnce(r.chunk.committing)
+	if r.chunk.first {
+		if err := w.exec(importCacheSQL); err != nil {
+			r.reply <- reply{err: unavailable("set cache_size", err)}
+			return
+		}
+	}
 	if err := w.begin(); err != nil {
 		r.reply <- reply{err: err}
 		return
@@ -38,6 +44,15 @@ func (w *writer) commitImport(r *request) {
 	}
 	r.reply <- reply{}
 }
+
+// importCacheSQL gives the write connection the page cache of a bulk
+// insert, for an import and the bare insert alike. SQLite's default
+// (2 MiB) is smaller than one import transaction's pages: it spilled dirty
+// pages to the WAL in the middle of each transaction, and wrote them again
+// at COMMIT once touched again. It costs memory (the driver's allocator
+// holds about three times the cache's size), so appends keep the default
+// until an import.
+var importCacheSQL = fmt.Sprintf("PRAGMA cache_size = %d", -(64 << 10))
 
 // commitLeavingWAL commits without copying the WAL into the database file
 // (the import's checkpointer does), then sets the WAL's copying back for

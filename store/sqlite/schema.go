@@ -33,13 +33,6 @@ CREATE TABLE IF NOT EXISTS events (
 // (an operator's sqlite3 shell, a backup) before failing.
 const busyTimeoutMS = 10000
 
-// writeCacheKiB is the page cache of the write connection. SQLite's
-// default (2 MiB) is smaller than one import transaction's pages: it
-// spilled dirty pages to the WAL in the middle of each transaction, and
-// wrote them again at COMMIT once touched again. The cache fills only as
-// pages are touched, and only this one connection has it.
-const writeCacheKiB = 64 << 10
-
 // pageSize is the page size of a new file. SQLite's default, 4 KiB, made
 // a bulk insert of envelopes of about a kilobyte write and checkpoint twice
 // as many pages, each with its own system call: 8 KiB took a fifth off its
@@ -58,7 +51,6 @@ func writeDSN(path string) string {
 	return dsn(path, url.Values{
 		"_pragma": {
 			fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS),
-			fmt.Sprintf("cache_size(%d)", -writeCacheKiB),
 			fmt.Sprintf("page_size(%d)", pageSize),
 			"synchronous(FULL)",
 			"temp_store(MEMORY)",
