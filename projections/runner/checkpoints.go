@@ -19,12 +19,12 @@ import (
 type ledgerTree struct {
 	position    uint64 // global position of the last leaf
 	tree        merkle.Tree
-	index       map[string]uint64
+	index       leafIndex
 	positions   []uint64 // global position of each leaf
 	checkpoints []merkle.Checkpoint
 }
 
-func newLedgerTree() *ledgerTree { return &ledgerTree{index: map[string]uint64{}} }
+func newLedgerTree() *ledgerTree { return &ledgerTree{index: newLeafIndex()} }
 
 func (t *ledgerTree) apply(e domain.Envelope) error {
 	leaf, err := merkle.EventLeaf(e)
@@ -32,7 +32,7 @@ func (t *ledgerTree) apply(e domain.Envelope) error {
 		return fmt.Errorf("merkle leaf of %s: %w", e.EventID, err)
 	}
 	t.position = e.Position
-	t.index[e.EventID] = t.tree.Size()
+	t.index.put(e.EventID, t.tree.Size())
 	t.positions = append(t.positions, e.Position)
 	t.tree.Append(leaf)
 	return nil
@@ -64,7 +64,7 @@ func (r *Runner) Checkpoints() []merkle.Checkpoint {
 func (r *Runner) Prove(eventID string) (Proof, error) {
 	r.treeMu.Lock()
 	defer r.treeMu.Unlock()
-	i, ok := r.tree.index[eventID]
+	i, ok := r.tree.index.get(eventID)
 	if !ok {
 		return Proof{}, ErrUnknownEvent
 	}
