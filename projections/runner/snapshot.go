@@ -63,6 +63,7 @@ func (r *Runner) Load() (bool, error) {
 	}
 	f.Directory.Reindex()
 	r.mu.Lock()
+	f.Actors.Intern()
 	r.dir, r.actors = f.Directory, f.Actors
 	r.mu.Unlock()
 	return true, nil
