@@ -1,7 +1,8 @@
 package projections
 
 import (
-	"sort"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/caseledger/caseledger/domain"
@@ -70,17 +71,17 @@ func Findings(s Snapshot, org *domain.Org, from, to, at time.Time, th Thresholds
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		switch {
-		case !a.From.Equal(b.From):
-			return a.From.Before(b.From)
-		case a.Rule != b.Rule:
-			return a.Rule < b.Rule
-		case !a.To.Equal(b.To):
-			return a.To.Before(b.To)
+	slices.SortStableFunc(out, func(a, b Finding) int {
+		if c := a.From.Compare(b.From); c != 0 {
+			return c
 		}
-		return a.Summary < b.Summary
+		if c := strings.Compare(a.Rule, b.Rule); c != 0 {
+			return c
+		}
+		if c := a.To.Compare(b.To); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Summary, b.Summary)
 	})
 	return out
 }
@@ -98,10 +99,8 @@ func overlaps(f Finding, from, to time.Time) bool {
 // finding builds a Finding; evidence ids that are empty are left out.
 func finding(rule string, from, to time.Time, summary string, evidence ...string) Finding {
 	ev := make([]string, 0, len(evidence))
-	seen := map[string]bool{}
-	for _, id := range evidence {
-		if id != "" && !seen[id] {
-			seen[id] = true
+	for _, id := range evidence { // one to a few ids: a scan beats a set
+		if id != "" && !slices.Contains(ev, id) {
 			ev = append(ev, id)
 		}
 	}
