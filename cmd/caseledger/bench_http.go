@@ -50,7 +50,14 @@ func (b *bencher) measureHTTP(ctx context.Context, rep *benchReport) error {
 	var h httpRuns
 	for run := range b.cfg.runs {
 		seed := uint64(b.cfg.seed)*1000 + uint64(run)
-		step := func(what string) { b.prog.step("%s, run %d of %d", what, run+1, b.cfg.runs) }
+		step := func(what string) {
+			b.prog.step("%s, run %d of %d", what, run+1, b.cfg.runs)
+			for _, srv := range []*benchServer{on, off} {
+				if err := srv.settle(ctx); err != nil {
+					b.prog.step("settling: %v", err)
+				}
+			}
+		}
 
 		step("HTTP writes")
 		w, err := b.runLoad(ctx, "writes", many(on.base, b.writeCall), seed)

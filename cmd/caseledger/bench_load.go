@@ -22,6 +22,7 @@ import (
 // benchServer is the real server in this process, on 127.0.0.1:0: the API
 // over the store with its projections runner running, as `serve` runs it.
 type benchServer struct {
+	api  *api.Server
 	base string
 	srv  *http.Server
 	stop context.CancelFunc
@@ -46,7 +47,7 @@ func startBenchServer(ctx context.Context, st api.Store, tokens api.Authenticato
 		return nil, err
 	}
 	runCtx, stop := context.WithCancel(ctx)
-	s := &benchServer{base: "http://" + ln.Addr().String(), srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second},
+	s := &benchServer{api: h, base: "http://" + ln.Addr().String(), srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second},
 		stop: stop, done: make(chan struct{})}
 	go func() {
 		h.Projections().Run(runCtx, time.Second, func(error) {})
@@ -54,6 +55,18 @@ func startBenchServer(ctx context.Context, st api.Store, tokens api.Authenticato
 	}()
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
+}
+
+// settle waits until the server's projections and Merkle tree have caught
+// up with every event stored, as its runner does within a second or two
+// after a load: each load is measured from the same steady state, not while
+// the server is still folding the burst the load before it wrote (the
+// reads alone write tens of thousands of access-log events).
+func (s *benchServer) settle(ctx context.Context) error {
+	if err := s.api.Projections().CatchUp(ctx); err != nil {
+		return err
+	}
+	return s.api.Projections().CatchUpTree(ctx)
 }
 
 // close shuts the server down and waits for its runner.
