@@ -23,24 +23,31 @@ type current struct {
 // new fold, remembered. The two are the same fold: At(history, t, t) only
 // changes at the instants where an event occurred or was recorded. Callers
 // must not modify what it returns.
-func currentOf(stream cache.Stream, now time.Time) (projections.Snapshot, projections.CaseRow) {
+//
+// whole reports that the snapshot's Timeline is the whole stream's live
+// events in fold order (domain.Timeline): none of them occurs, or was
+// recorded, after now.
+func currentOf(stream cache.Stream, now time.Time) (snap projections.Snapshot, row projections.CaseRow, whole bool) {
 	if v, ok := stream.Recall(); ok {
 		if c := v.(*current); !now.Before(c.at) && now.Before(c.until) {
 			snap := c.snap
 			snap.AsOf, snap.KnownAt = now, now
-			return snap, c.row
+			return snap, c.row, c.until.Equal(endOfTime)
 		}
 	}
-	snap := projections.At(stream.Events, now, now)
+	snap = projections.At(stream.Events, now, now)
 	c := &current{at: now, until: nextChange(stream, now), snap: snap, row: projections.RowAt(snap)}
 	stream.Remember(c)
-	return snap, c.row
+	return snap, c.row, c.until.Equal(endOfTime)
 }
 
+// endOfTime is later than any instant an event can have.
+var endOfTime = time.Unix(1<<62, 0)
+
 // nextChange is the first instant after t at which an event of the stream
-// occurred or was recorded, or the end of time.
+// occurred or was recorded, or endOfTime.
 func nextChange(stream cache.Stream, t time.Time) time.Time {
-	next := time.Unix(1<<62, 0)
+	next := endOfTime
 	for _, r := range stream.Events {
 		if r.OccurredAt.After(t) && r.OccurredAt.Before(next) {
 			next = r.OccurredAt

@@ -34,21 +34,23 @@ func TestTheRememberedCurrentStateChangesWhenAnEventOccurs(t *testing.T) {
 	require.NoError(t, err)
 
 	before := recorded.Add(time.Minute)
-	first, _ := currentOf(stream, before)
+	first, _, whole := currentOf(stream, before)
 	require.Len(t, first.Timeline, 1)
+	require.False(t, whole, "an event occurs later: the timeline is not the whole stream's")
 	require.Equal(t, before, first.AsOf)
 
 	later := before.Add(time.Minute)
-	again, _ := currentOf(stream, later)
+	again, _, _ := currentOf(stream, later)
 	require.Same(t, first.State, again.State, "remembered: the same fold")
 	require.Equal(t, later, again.AsOf, "stamped with the instant asked for")
 	require.Equal(t, later, again.KnownAt)
 
 	after := recorded.Add(2 * time.Hour)
-	now, _ := currentOf(stream, after)
+	now, _, whole := currentOf(stream, after)
 	require.Len(t, now.Timeline, 2, "the second event has occurred")
+	require.True(t, whole, "every event has occurred and been recorded")
 	require.NotSame(t, first.State, now.State)
 
-	earlier, _ := currentOf(stream, recorded.Add(30*time.Second))
+	earlier, _, _ := currentOf(stream, recorded.Add(30*time.Second))
 	require.Len(t, earlier.Timeline, 1, "an instant before the remembered fold is folded again")
 }

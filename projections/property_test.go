@@ -142,9 +142,11 @@ func bruteForce(history []domain.Recorded, asOf, knownAt time.Time) projections.
 // entries, retractions), every view at every (as_of, known_at) equals the
 // naive filter over the raw events.
 func TestEveryAsOfKnownAtEqualsBruteForce(t *testing.T) {
-	var retractions, backDated, events int
+	var retractions, backDated, events, orderedChecks int
 	defer func() {
-		t.Logf("%d events, %d back-dated by more than a day, %d retractions", events, backDated, retractions)
+		t.Logf("%d events, %d back-dated by more than a day, %d retractions, %d queries checked against AtOrdered too",
+			events, backDated, retractions, orderedChecks)
+		require.Positive(t, orderedChecks, "some known_at must know every event")
 		require.Positive(t, retractions, "the histories must hold retractions")
 		require.Greater(t, backDated, events/4, "the histories must be largely back-dated")
 	}()
@@ -165,10 +167,21 @@ func TestEveryAsOfKnownAtEqualsBruteForce(t *testing.T) {
 		for _, r := range l.history {
 			instants = append(instants, r.OccurredAt, r.RecordedAt, r.OccurredAt.Add(-time.Second), r.RecordedAt.Add(time.Hour))
 		}
-		for k := 0; k < 200; k++ {
+		everything := l.history[len(l.history)-1].RecordedAt // known_at knowing every event
+		for k := 0; k < 260; k++ {
 			asOf, knownAt := instants[rng.IntN(len(instants))], instants[rng.IntN(len(instants))]
+			if k >= 200 {
+				knownAt = everything.Add(time.Duration(rng.IntN(2)) * time.Hour)
+			}
 			got, want := projections.At(l.history, asOf, knownAt), bruteForce(l.history, asOf, knownAt)
 			msg := fmt.Sprintf("seed %d as_of %s known_at %s", seed, asOf, knownAt)
+			if !knownAt.Before(l.history[len(l.history)-1].RecordedAt) { // every event known: the ordered fold applies
+				ordered := projections.AtOrdered(l.history, domain.Timeline(l.history), asOf, knownAt)
+				require.Equal(t, projections.Ownership(want), projections.Ownership(ordered), msg)
+				require.Equal(t, projections.Summary(want), projections.Summary(ordered), msg)
+				require.Equal(t, projections.Compliance(want), projections.Compliance(ordered), msg)
+				orderedChecks++
+			}
 			require.Equal(t, projections.Summary(want), projections.Summary(got), msg)
 			require.Equal(t, projections.Ownership(want), projections.Ownership(got), msg)
 			require.Equal(t, projections.Compliance(want), projections.Compliance(got), msg)

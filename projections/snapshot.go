@@ -31,7 +31,21 @@ func At(history []domain.Recorded, asOf, knownAt time.Time) Snapshot {
 	known := history[:n]
 	all := domain.Timeline(known)
 	m := sort.Search(len(all), func(i int) bool { return all[i].OccurredAt.After(asOf) })
-	s := Snapshot{AsOf: asOf, KnownAt: knownAt, Known: known, Timeline: all[:m], State: domain.NewCaseFor(m)}
+	return fold(Snapshot{AsOf: asOf, KnownAt: knownAt, Known: known, Timeline: all[:m]})
+}
+
+// AtOrdered is At(history, asOf, knownAt) for a knownAt by which every
+// event of history was recorded, given the history's live events in fold
+// order (domain.Timeline(history)), which it folds in place instead of
+// copying and sorting them again: a server keeps that order with the case.
+func AtOrdered(history, timeline []domain.Recorded, asOf, knownAt time.Time) Snapshot {
+	m := sort.Search(len(timeline), func(i int) bool { return timeline[i].OccurredAt.After(asOf) })
+	return fold(Snapshot{AsOf: asOf, KnownAt: knownAt, Known: history, Timeline: timeline[:m:m]})
+}
+
+// fold sets s's State and Slices from its Timeline.
+func fold(s Snapshot) Snapshot {
+	s.State = domain.NewCaseFor(len(s.Timeline))
 	for _, r := range s.Timeline {
 		before := s.State.Owner
 		domain.Evolve(s.State, r)
