@@ -32,6 +32,23 @@ func BenchmarkAsOfOwnership5000(b *testing.B) {
 	}
 }
 
+// BenchmarkAsOfOwnershipOrdered5000 is the same view as known now (every
+// event known), as the server answers it: folding the fold order it keeps
+// with the case (AtOrdered) instead of copying and sorting the events.
+func BenchmarkAsOfOwnershipOrdered5000(b *testing.B) {
+	c := case5000()
+	timeline := domain.Timeline(c.history)
+	rng := rand.New(rand.NewPCG(1, 2))
+	b.ReportAllocs()
+	for b.Loop() {
+		asOf := c.opened.Add(time.Duration(rng.Int64N(int64(c.end.Sub(c.opened)))))
+		v := projections.Ownership(projections.AtOrdered(c.history, timeline, asOf, c.end))
+		if len(v.History) == 0 && !asOf.Before(c.history[3].OccurredAt) {
+			b.Fatal("no ownership slices after the allocation")
+		}
+	}
+}
+
 // BenchmarkRowOf5000 is the current row every read of the case computes to
 // decide whether the caller may read it.
 func BenchmarkRowOf5000(b *testing.B) {
