@@ -72,3 +72,24 @@ func TestMarshalActorsIsJSONMarshal(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeSnapshotIsJSONUnmarshal(t *testing.T) {
+	dir, actors := projections.NewDirectory(), projections.NewActors()
+	dir.Position = 9
+	dir.Put(projections.CaseRow{CRN: "X1", Owner: &domain.Owner{Provider: "NPS", Team: "N1", Officer: "N01"}, Managers: []string{"<&>"},
+		Pending: []projections.PendingTransfer{{TransferID: "t1", Scope: "case", RequestedAt: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)}}})
+	dir.Put(projections.CaseRow{CRN: "X2", Closed: true, Revision: 4, RoSH: "high", Excluded: []string{"N02"}})
+	actors.Apply(domain.Envelope{Stream: "case-X1", Position: 3, Type: "case.opened", RecordedAt: time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("BST", 3600)), Actor: domain.Actor{ID: "N01"}})
+	actors.Apply(domain.Envelope{Stream: "org", Position: 4, Type: "team.registered", Actor: domain.Actor{ID: "a\u2028"}})
+	pieces, err := marshalSnapshot(dir, actors)
+	require.NoError(t, err)
+	data := bytes.Join(pieces, nil)
+	var want snapshotFile
+	require.NoError(t, json.Unmarshal(data, &want))
+	got, err := decodeSnapshot(data)
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+
+	_, err = decodeSnapshot([]byte(`{"version":1,"directory":`))
+	require.Error(t, err, "a snapshot cut short is refused (and rebuilt from the store)")
+}
